@@ -1,0 +1,94 @@
+"""Badge codes and the check-ins at the door."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .codes import new_badge_code
+
+
+class Badge(models.Model):
+    """One issued badge code. Reissuing revokes the old row and adds a new one,
+    so the history of every code stays; a delegate has at most one current badge."""
+
+    registration = models.ForeignKey("registration.Registration", on_delete=models.CASCADE, related_name="badges")
+    code = models.CharField(max_length=60, unique=True, default=new_badge_code, editable=False)
+    issued_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
+    printed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_current_badge_per_registration",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({'revoked' if self.revoked_at else 'current'})"
+
+
+class CheckIn(models.Model):
+    """An admission at the door. An undone check-in keeps its row with ``undone_at``.
+
+    At most one check-in per registration is live (not undone): the database
+    refuses a second one, whatever the application does.
+    """
+
+    conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="checkins")
+    registration = models.ForeignKey("registration.Registration", on_delete=models.CASCADE, related_name="checkins")
+    badge = models.ForeignKey(Badge, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkins")
+    gate = models.CharField(max_length=100, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    checked_in_at = models.DateTimeField(default=timezone.now, db_index=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-checked_in_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=models.Q(undone_at__isnull=True),
+                name="one_live_checkin_per_registration",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.registration} at {self.gate or 'the door'}"
+
+
+class Scan(models.Model):
+    """Every scan at a door, admitted or refused, with the answer it got."""
+
+    conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="scans")
+    code = models.CharField(max_length=200)
+    badge = models.ForeignKey(Badge, on_delete=models.SET_NULL, null=True, blank=True, related_name="scans")
+    checkin = models.ForeignKey(CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="scans")
+    gate = models.CharField(max_length=100, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    result = models.CharField(max_length=30)
+    nonce = models.CharField(max_length=100, blank=True)
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "nonce"], condition=~models.Q(nonce=""), name="scan_nonce_unique_per_conference"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} → {self.result}"

@@ -1,0 +1,55 @@
+"""API errors as CONTRACT.md promises: ``{"detail": "...", "code": "..."}``.
+
+Services raise :class:`ServiceError` subclasses with a stable ``code``; this
+handler turns them (and DRF's own errors) into JSON answers, so a view never
+translates an error by hand and a user never sees a server error for bad
+input.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ServiceError(Exception):
+    """An error of a business rule that the person can act on."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "invalid"
+
+    def __init__(self, message, code=None, status_code=None, extra=None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status_code:
+            self.status_code = status_code
+        self.extra = extra or {}
+
+    def as_dict(self):
+        return {"detail": self.message, "code": self.code, **self.extra}
+
+
+class Conflict(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ServiceError):
+        return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        return Response(as_serializer_error(exceptions.ValidationError(exc.messages)), status=400)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(response.data, dict) and "detail" in response.data and "code" not in response.data:
+        detail = response.data["detail"]
+        code = getattr(detail, "code", None)
+        if isinstance(exc, Http404):
+            code = "not_found"
+        response.data = {"detail": str(detail), "code": code or getattr(exc, "default_code", "error")}
+    return response

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/", include("conference.api_urls")),
+    path("organiser/", include("conference.organiser_urls")),
+    path("", include("registration.urls")),
+    path("", include("badges.urls")),
+    # Conference slugs last: they must never shadow the pages above.
+    path("", include("conference.agenda_urls")),
+]

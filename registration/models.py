@@ -1,0 +1,156 @@
+"""Invitations, the delegates they register, and the e-mail outbox."""
+
+import secrets
+
+from django.db import models
+from django.utils import timezone
+
+
+def new_token():
+    """An unguessable link token: 256 random bits, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+class Category(models.TextChoices):
+    PARTNER = "partner", "Partner"
+    COMPANY = "company", "Company"
+    SPEAKER = "speaker", "Speaker"
+    SPONSOR = "sponsor", "Sponsor"
+    PRESS = "press", "Press"
+    VIP = "vip", "VIP"
+    STAFF = "staff", "Staff"
+
+
+# The band colour printed on badges and used in the organiser's pages.
+CATEGORY_COLOURS = {
+    Category.PARTNER: "#1d4ed8",
+    Category.COMPANY: "#047857",
+    Category.SPEAKER: "#b91c1c",
+    Category.SPONSOR: "#a16207",
+    Category.PRESS: "#7c3aed",
+    Category.VIP: "#111827",
+    Category.STAFF: "#c2410c",
+}
+
+
+class Invitation(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent"
+        OPENED = "opened", "Opened"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+
+    conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey("conference.Organisation", on_delete=models.PROTECT, related_name="invitations")
+    contact_name = models.CharField(max_length=200)
+    email = models.EmailField()
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.COMPANY)
+    seats = models.PositiveIntegerField(default=1)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "contact_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "email"], name="invitation_email_unique_per_conference"),
+            models.CheckConstraint(condition=models.Q(seats__gte=1), name="invitation_seats_at_least_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.contact_name} ({self.organisation})"
+
+
+class Registration(models.Model):
+    """One delegate named on an invitation."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="registrations")
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="registrations")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField()
+    badge_name = models.CharField(
+        max_length=100, blank=True, help_text="The name printed large; the first name if empty."
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+    dietary = models.CharField(max_length=300, blank=True)
+    accessibility = models.CharField(max_length=300, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED, db_index=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    workshops = models.ManyToManyField("conference.Session", related_name="attendees", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["conference", "status", "created_at"])]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def display_badge_name(self):
+        return self.badge_name or self.first_name
+
+    @property
+    def category(self):
+        return self.invitation.category
+
+    @property
+    def organisation(self):
+        return self.invitation.organisation
+
+
+class OutboxMessage(models.Model):
+    """Every e-mail the application sends, recorded before it is sent.
+
+    A message is written in the same transaction as the change that causes it
+    and handed to a Celery task only after that transaction commits; a failed
+    send stays ``pending`` with a later ``next_attempt_at`` and is retried, so
+    nothing is lost when the mail server is down.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    purpose = models.CharField(max_length=40, db_index=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True, help_text="[{filename, content, mimetype}]")
+    invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, blank=True)
+    registration = models.ForeignKey(Registration, on_delete=models.SET_NULL, null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.purpose} to {self.to} ({self.state})"

@@ -1,0 +1,90 @@
+"""Fixtures every part of the suite shares: users of each role, API clients, a real browser."""
+
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests import factories
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls
+# the tests make beside it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def conference(db):
+    return factories.ConferenceFactory()
+
+
+@pytest.fixture
+def organiser(db):
+    return factories.OrganiserFactory()
+
+
+@pytest.fixture
+def door_staff(db):
+    return factories.DoorStaffFactory()
+
+
+@pytest.fixture
+def anon_api():
+    return APIClient()
+
+
+@pytest.fixture
+def organiser_api(organiser):
+    client = APIClient()
+    client.force_authenticate(organiser)
+    return client
+
+
+@pytest.fixture
+def door_api(door_staff):
+    client = APIClient()
+    client.force_authenticate(door_staff)
+    return client
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (no browser download)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make test does this as root).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context for one test, at a phone's viewport size."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def login(page, live_server, username, password="correct horse battery staple", next_url="/"):
+    """Log in through the real login form."""
+    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
