@@ -1,7 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("", views.organiser_overview, name="organiser-overview"),
+    # Each part adds its organiser pages in its own module.
+    path("", include("registration.organiser_urls")),
+    path("", include("conference.agenda_organiser_urls")),
+    path("", include("badges.organiser_urls")),
+    path("", include("badges.checkin_organiser_urls")),
 ]
