@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("conference.agenda_organiser_urls")),
     path("", include("badges.organiser_urls")),
     path("", include("badges.checkin_organiser_urls")),
+    # Last, so that it never shadows a page of the parts above.
+    path("<slug:slug>/", views.organiser_overview, name="organiser-conference"),
 ]

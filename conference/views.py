@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
-from . import roles
+from . import overview, roles
 from .models import Conference
 
 
@@ -28,6 +28,11 @@ organiser_required = user_passes_test(roles.is_organiser, login_url="login")
 
 @login_required
 @organiser_required
-def organiser_overview(request):
+def organiser_overview(request, slug=None):
+    """Figures at a glance for one conference (the current one unless a slug is given)."""
     conferences = Conference.objects.all()
-    return render(request, "conference/organiser_overview.html", {"conferences": conferences})
+    conference = get_object_or_404(Conference, slug=slug) if slug else Conference.objects.current()
+    context = {"conferences": conferences, "conference": conference}
+    if conference:
+        context.update(overview.overview(conference))
+    return render(request, "conference/organiser_overview.html", context)
