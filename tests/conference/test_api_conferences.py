@@ -98,3 +98,11 @@ def test_unknown_conference_is_json_404(organiser_api):
 def test_schema_and_docs_are_served(organiser_api, client):
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_openapi_schema_is_valid_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    assert "/api/conferences/" in out.read_text()
