@@ -60,7 +60,10 @@ def test_import_csv_forgives_bom_crlf_spaces_and_header_case(conference):
 
 
 def test_import_csv_in_windows_1252_with_semicolons(conference):
-    text = "organisation;organisation_kind;contact_name;email;category;seats\r\nCafé Ltd;company;José;jose@cafe.example;press;1\r\n"
+    text = (
+        "organisation;organisation_kind;contact_name;email;category;seats\r\n"
+        "Café Ltd;company;José;jose@cafe.example;press;1\r\n"
+    )
     assert importing.import_file(csv_file(text, encoding="cp1252"), conference=conference) == 1
     assert Invitation.objects.get().contact_name == "José"
 
