@@ -74,7 +74,5 @@ def test_rsvp_on_a_phone_from_email_link_to_confirmation(page, live_server):
     manage = re.search(r"https?://[^/\s]+(/my/[A-Za-z0-9_-]+/)\s", confirmation.body_text).group(1)
     page.goto(live_server.url + manage)
     assert page.get_by_role("heading", name="My registration").is_visible()
-    assert page.get_by_role("link", name="Download my badge (PDF)").get_attribute("href").endswith(
-        manage + "badge.pdf"
-    )
+    assert page.get_by_role("link", name="Download my badge (PDF)").get_attribute("href").endswith(manage + "badge.pdf")
     assert "Cloud security clinic" in page.get_by_role("region", name="My workshops").inner_text()
