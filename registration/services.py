@@ -124,7 +124,8 @@ def registration_by_token(token):
 
 
 def is_closed(invitation, now=None):
-    return not invitation.conference.registration_is_open(now)
+    """No more answers: registration has closed, or the invitation has expired."""
+    return invitation.status == Invitation.Status.EXPIRED or not invitation.conference.registration_is_open(now)
 
 
 def expire_if_closed(invitation, now=None):
@@ -402,7 +403,9 @@ def accept_invitation(*, invitation, delegates, now=None):
         raise RegistrationError("Name at least one delegate to accept.", code="no_delegates")
     conference = invitation.conference
     if is_closed(invitation, now):
-        raise RegistrationClosed(f"Registration for {conference.name} has closed.")
+        raise RegistrationClosed(
+            f"Registration for {conference.name} has closed; this invitation can no longer be answered."
+        )
     workshops_by_id = {s.pk: s for s in workshops_of(conference)}
     cleaned, errors = [], []
     for data in delegates:
