@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 # A claimed message is leased for this long; if the sender dies, it is due again after.
 LEASE = dt.timedelta(minutes=10)
+# A new message belongs to the task it was handed to for this long; after that the
+# sweep takes it (the broker was down, or the process died before sending).
+FRESH_GRACE = dt.timedelta(minutes=2)
 MAX_ATTEMPTS = 12
 BATCH = 100
 
@@ -85,6 +88,7 @@ def queue(*, purpose, to, template, context, invitation=None, registration=None,
         attachments=attachments or [],
         invitation=invitation,
         registration=registration,
+        next_attempt_at=timezone.now() + FRESH_GRACE,
     )
     if dispatch:
         dispatch_on_commit([message.pk])
@@ -208,6 +212,13 @@ def _claim(ids, now, limit, ignore_backoff=False):
     return messages
 
 
+def _fresh(ids, limit):
+    """New messages handed to this task: no lease needed, nobody else sends them during their grace."""
+    return list(
+        OutboxMessage.objects.filter(pk__in=ids, state=OutboxMessage.State.PENDING, attempts=0).order_by("pk")[:limit]
+    )
+
+
 def _email(message, connection):
     email = EmailMultiAlternatives(
         subject=message.subject,
@@ -228,7 +239,9 @@ def _failed(messages, error, now):
     error = f"{type(error).__name__}: {error}"[:2000]
     for message in messages:
         attempts = message.attempts + 1
-        OutboxMessage.objects.filter(pk=message.pk, state=OutboxMessage.State.SENDING).update(
+        OutboxMessage.objects.filter(
+            pk=message.pk, state__in=(OutboxMessage.State.PENDING, OutboxMessage.State.SENDING)
+        ).update(
             state=OutboxMessage.State.FAILED if attempts >= MAX_ATTEMPTS else OutboxMessage.State.PENDING,
             attempts=F("attempts") + 1,
             last_error=error,
@@ -236,15 +249,18 @@ def _failed(messages, error, now):
         )
 
 
-def deliver(ids=None, now=None, limit=BATCH, ignore_backoff=False):
+def deliver(ids=None, now=None, limit=BATCH, ignore_backoff=False, fresh=False):
     """Send up to ``limit`` due messages (of ``ids`` if given) over one connection.
 
+    ``fresh``: the messages ``ids`` were just queued and handed to this task;
+    they are sent without taking a lease (one write less per message on the
+    request's path). Otherwise due messages are claimed under a lease first.
     Returns ``(sent, failed)``. Never raises: a failure is recorded on the
     message and retried later. When the server cannot be reached at all, the
     rest of the batch is put back without trying each one.
     """
     now = now or timezone.now()
-    messages = _claim(ids, now, limit, ignore_backoff)
+    messages = _fresh(ids, limit) if fresh else _claim(ids, now, limit, ignore_backoff)
     if not messages:
         return 0, 0
     sent = 0
@@ -267,7 +283,7 @@ def deliver(ids=None, now=None, limit=BATCH, ignore_backoff=False):
                     log.warning("Mail server lost (%s); %d message(s) will be retried.", exc, len(rest))
                     return sent, len(rest)
                 continue
-            OutboxMessage.objects.filter(pk=message.pk).update(
+            OutboxMessage.objects.filter(pk=message.pk).exclude(state=OutboxMessage.State.SENT).update(
                 state=OutboxMessage.State.SENT, attempts=F("attempts") + 1, sent_at=timezone.now(), last_error=""
             )
             sent += 1
@@ -281,6 +297,13 @@ def _is_recipient_error(exc):
     import smtplib
 
     return isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError | smtplib.SMTPSenderRefused)
+
+
+def retries_due(now=None):
+    """Whether any message that failed before is due again (one indexed query, no transaction)."""
+    return OutboxMessage.objects.filter(
+        state=OutboxMessage.State.PENDING, next_attempt_at__lte=now or timezone.now(), attempts__gt=0
+    ).exists()
 
 
 def send_due(now=None, limit=10_000, ignore_backoff=False):

@@ -151,6 +151,7 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx")]
 
     def __str__(self):
         return f"{self.purpose} to {self.to} ({self.state})"

@@ -12,9 +12,14 @@ from . import emails, services
 
 @shared_task(name="registration.send_messages", ignore_result=True)
 def send_messages(ids):
-    """Send freshly queued messages; if that went well, also send a few that were due for a retry."""
-    sent, failed = emails.deliver(ids=ids, limit=len(ids))
-    if sent and not failed:
+    """Send freshly queued messages; if that went well and earlier ones wait for a retry, send those too.
+
+    So even with no worker and no cron (the embedded default), a message that
+    failed while the mail server was down goes out with the next one after it
+    is back.
+    """
+    sent, failed = emails.deliver(ids=ids, limit=len(ids), fresh=True)
+    if sent and not failed and emails.retries_due():
         emails.send_due(limit=emails.BATCH)
     return sent, failed
 
