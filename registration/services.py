@@ -128,9 +128,28 @@ def is_closed(invitation, now=None):
     return invitation.status == Invitation.Status.EXPIRED or not invitation.conference.registration_is_open(now)
 
 
+def has_closed(conference, now=None):
+    closes = conference.registration_closes_at
+    return bool(closes and (now or timezone.now()) >= closes)
+
+
+def not_open_yet(conference, now=None):
+    opens = conference.registration_opens_at
+    return bool(opens and (now or timezone.now()) < opens)
+
+
+def closed_message(invitation, now=None):
+    conference = invitation.conference
+    if invitation.status != Invitation.Status.EXPIRED and not_open_yet(conference, now):
+        opens = timezone.localtime(conference.registration_opens_at, conference.tz)
+        when = f"{opens.day} {opens:%B %Y, %H:%M}"
+        return f"Registration for {conference.name} opens on {when}."
+    return f"Registration for {conference.name} has closed; this invitation can no longer be answered."
+
+
 def expire_if_closed(invitation, now=None):
     """An unanswered invitation becomes ``expired`` once registration has closed."""
-    if invitation.status in UNANSWERED and is_closed(invitation, now):
+    if invitation.status in UNANSWERED and has_closed(invitation.conference, now):
         Invitation.objects.filter(pk=invitation.pk, status__in=UNANSWERED).update(status=Invitation.Status.EXPIRED)
         invitation.status = Invitation.Status.EXPIRED
     return invitation
@@ -403,9 +422,7 @@ def accept_invitation(*, invitation, delegates, now=None):
         raise RegistrationError("Name at least one delegate to accept.", code="no_delegates")
     conference = invitation.conference
     if is_closed(invitation, now):
-        raise RegistrationClosed(
-            f"Registration for {conference.name} has closed; this invitation can no longer be answered."
-        )
+        raise RegistrationClosed(closed_message(invitation, now))
     workshops_by_id = {s.pk: s for s in workshops_of(conference)}
     cleaned, errors = [], []
     for data in delegates:
@@ -471,7 +488,7 @@ def decline_invitation(*, invitation, now=None):
     """Decline; delegates named earlier on this invitation are cancelled and their places offered on."""
     now = now or timezone.now()
     if is_closed(invitation, now):
-        raise RegistrationClosed(f"Registration for {invitation.conference.name} has closed.")
+        raise RegistrationClosed(closed_message(invitation, now))
     with transaction.atomic():
         conference = _lock_conference(invitation.conference)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)

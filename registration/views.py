@@ -168,6 +168,9 @@ def _closed(request, invitation):
             "conference": invitation.conference,
             "delegates": [(d, emails.manage_url(d)) for d in delegates],
             "expired": invitation.status == Invitation.Status.EXPIRED,
+            "not_open_yet": invitation.status != Invitation.Status.EXPIRED
+            and services.not_open_yet(invitation.conference),
+            "message": services.closed_message(invitation),
         },
     )
 

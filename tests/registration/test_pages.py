@@ -190,3 +190,15 @@ def test_manage_page_cancel_frees_the_place(client):
     waiting.refresh_from_db()
     assert mine.status == "cancelled" and waiting.status == "confirmed"
     assert OutboxMessage.objects.filter(purpose="waitlist_offer", registration=waiting).exists()
+
+
+def test_rsvp_page_before_registration_opens_says_when_and_does_not_expire(client):
+    opens = timezone.now() + dt.timedelta(days=2)
+    conference = ConferenceFactory(registration_opens_at=opens)
+    invitation = InvitationFactory(conference=conference, status="sent")
+    response = client.get(rsvp_url(invitation))
+    html = response.content.decode()
+    assert "Registration is not open yet" in html
+    assert f"opens on {timezone.localtime(opens, conference.tz).day} " in html
+    invitation.refresh_from_db()
+    assert invitation.status == "opened"
