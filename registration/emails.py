@@ -133,11 +133,15 @@ def invitation_email(invitation, reminder=False, dispatch=True):
 
 
 def _registration_context(registration):
+    # A registration just created carries its workshops; saves a query on the RSVP's path.
+    workshops = getattr(registration, "chosen_workshops", None)
+    if workshops is None:
+        workshops = list(registration.workshops.select_related("room").order_by("starts_at"))
     return {
         "registration": registration,
         "conference": registration.conference,
         "organisation": registration.invitation.organisation,
-        "workshops": list(registration.workshops.order_by("starts_at")),
+        "workshops": workshops,
         **personal_links(registration),
     }
 

@@ -387,15 +387,25 @@ def _check_workshop_places(sessions_wanted, exclude_registration=None):
             )
 
 
-def _confirmed_count(conference):
-    return Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED).count()
+def _place_counts(conference):
+    """(confirmed, waitlisted) of the conference, in one query."""
+    counts = Registration.objects.filter(conference=conference).aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+    )
+    return counts["confirmed"], counts["waiting"]
 
 
 def _promote_waitlisted(conference, now):
-    """Fill free places from the waiting list, first come first served. Call under the conference lock."""
-    free = conference.capacity - _confirmed_count(conference)
-    if free <= 0:
-        return []
+    """Fill free places from the waiting list, first come first served. Call under the conference lock.
+
+    Returns ``(promoted, confirmed)``: the delegates confirmed now, and the
+    number confirmed afterwards.
+    """
+    confirmed, waiting = _place_counts(conference)
+    free = conference.capacity - confirmed
+    if free <= 0 or not waiting:
+        return [], confirmed
     promoted = list(
         Registration.objects.filter(conference=conference, status=Registration.Status.WAITLISTED)
         .select_related("conference", "invitation__organisation")
@@ -406,7 +416,7 @@ def _promote_waitlisted(conference, now):
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at"])
         emails.waitlist_offer_email(registration)
-    return promoted
+    return promoted, confirmed + len(promoted)
 
 
 def accept_invitation(*, invitation, delegates, now=None):
@@ -423,7 +433,8 @@ def accept_invitation(*, invitation, delegates, now=None):
     conference = invitation.conference
     if is_closed(invitation, now):
         raise RegistrationClosed(closed_message(invitation, now))
-    workshops_by_id = {s.pk: s for s in workshops_of(conference)}
+    any_workshops = any(isinstance(d, dict) and d.get("workshops") for d in delegates)
+    workshops_by_id = {s.pk: s for s in workshops_of(conference)} if any_workshops else {}
     cleaned, errors = [], []
     for data in delegates:
         one, problems = clean_delegate(data, conference=conference, workshops_by_id=workshops_by_id)
@@ -433,7 +444,10 @@ def accept_invitation(*, invitation, delegates, now=None):
         conference = _lock_conference(conference)
         invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
         invitation.conference = conference
-        named = invitation.registrations.filter(status__in=ACTIVE).count()
+        emails_named = [
+            e.casefold() for e in invitation.registrations.filter(status__in=ACTIVE).values_list("email", flat=True)
+        ]
+        named = len(emails_named)
         left = invitation.seats - named
         if len(delegates) > left:
             raise TooManyDelegates(
@@ -441,9 +455,7 @@ def accept_invitation(*, invitation, delegates, now=None):
                 f" and {named} {'is' if named == 1 else 'are'} already named: you can add {max(left, 0)} more.",
                 extra={"seats": invitation.seats, "seats_left": max(left, 0)},
             )
-        emails_named = {
-            e.casefold() for e in invitation.registrations.filter(status__in=ACTIVE).values_list("email", flat=True)
-        }
+        emails_named = set(emails_named)
         for one, problems in zip(cleaned, errors, strict=True):
             email = one.get("email", "").casefold()
             if "email" not in problems and email in emails_named:
@@ -454,8 +466,7 @@ def accept_invitation(*, invitation, delegates, now=None):
         chosen = [s for one in cleaned for s in one["workshops"]]
         _lock_workshops(chosen)
         _check_workshop_places(chosen)
-        _promote_waitlisted(conference, now)
-        confirmed = _confirmed_count(conference)
+        _, confirmed = _promote_waitlisted(conference, now)
         created = []
         for one in cleaned:
             is_confirmed = confirmed < conference.capacity
@@ -471,6 +482,7 @@ def accept_invitation(*, invitation, delegates, now=None):
             )
             if one["workshops"]:
                 registration.workshops.set(one["workshops"])
+            registration.chosen_workshops = sorted(one["workshops"], key=lambda w: w.starts_at)
             created.append(registration)
         invitation.status = Invitation.Status.ACCEPTED
         invitation.responded_at = now
@@ -527,7 +539,7 @@ def cancel_registration(*, registration, now=None):
         if registration.status == Registration.Status.CANCELLED:
             raise NotCancellable("This registration is already cancelled.")
         _cancel(registration, now)
-        return _promote_waitlisted(conference, now)
+        return _promote_waitlisted(conference, now)[0]
 
 
 def update_registration(*, registration, data, now=None):
