@@ -304,9 +304,13 @@ def _is_recipient_error(exc):
 
 
 def retries_due(now=None):
-    """Whether any message that failed before is due again (one indexed query, no transaction)."""
+    """Whether any message waits for the sweep: a retry that is due, or one whose task never sent it.
+
+    One indexed query, no transaction.
+    """
+    now = now or timezone.now()
     return OutboxMessage.objects.filter(
-        state=OutboxMessage.State.PENDING, next_attempt_at__lte=now or timezone.now(), attempts__gt=0
+        state__in=(OutboxMessage.State.PENDING, OutboxMessage.State.SENDING), next_attempt_at__lte=now
     ).exists()
 
 

@@ -401,3 +401,14 @@ def test_schema_documents_the_registration_routes(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     for path in ("/invitations/import/", "/invitations/send/", "/registrations/{id}/cancel/", "/api/rsvp/{token}/"):
         assert path in schema
+
+
+def test_rsvp_get_uses_a_fixed_number_of_queries(anon_api, django_assert_max_num_queries):
+    invitation = InvitationFactory(seats=10)
+    workshops = [WorkshopFactory(conference=invitation.conference) for _ in range(5)]
+    services.accept_invitation(
+        invitation=invitation, delegates=[delegate_data(workshops=[w.pk]) for w in workshops] * 1
+    )
+    with django_assert_max_num_queries(7):
+        body = anon_api.get(rsvp(invitation)).json()
+    assert len(body["delegates"]) == 5 and len(body["workshops"]) == 5

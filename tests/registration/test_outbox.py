@@ -183,3 +183,14 @@ def test_celery_task_sends_and_sweeps_due_messages():
     assert result.get() == (1, 0)
     assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
     assert len(mail.outbox) == 2
+
+
+def test_message_whose_task_never_ran_goes_out_with_the_next_one():
+    """Embedded default, no cron: a message orphaned by a killed process is sent by the next send."""
+    from registration import tasks
+
+    orphan = emails.invitation_email(InvitationFactory(), dispatch=False)
+    OutboxMessage.objects.filter(pk=orphan.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    new = emails.invitation_email(InvitationFactory(), dispatch=False)
+    tasks.send_messages.delay([new.pk])
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}

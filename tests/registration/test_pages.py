@@ -202,3 +202,12 @@ def test_rsvp_page_before_registration_opens_says_when_and_does_not_expire(clien
     assert f"opens on {timezone.localtime(opens, conference.tz).day} " in html
     invitation.refresh_from_db()
     assert invitation.status == "opened"
+
+
+def test_rsvp_page_uses_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    invitation = InvitationFactory(seats=10)
+    workshops = [WorkshopFactory(conference=invitation.conference) for _ in range(5)]
+    services.accept_invitation(invitation=invitation, delegates=[delegate_data(workshops=[w.pk]) for w in workshops])
+    with django_assert_max_num_queries(10):
+        response = client.get(rsvp_url(invitation))
+    assert response.content.decode().count("Manage ") >= 5
