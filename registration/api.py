@@ -77,6 +77,15 @@ class InvitationSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(f"{value} already has an invitation to {conference.name}.")
         return value
 
+    def validate_seats(self, value):
+        if self.instance is not None:
+            named = self.instance.registrations.filter(status__in=services.ACTIVE).count()
+            if value < named:
+                raise serializers.ValidationError(
+                    f"{named} delegates are already named on this invitation; cancel some first."
+                )
+        return value
+
     def create(self, validated_data):
         org = validated_data.pop("organisation")
         try:

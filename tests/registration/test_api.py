@@ -412,3 +412,13 @@ def test_rsvp_get_uses_a_fixed_number_of_queries(anon_api, django_assert_max_num
     with django_assert_max_num_queries(7):
         body = anon_api.get(rsvp(invitation)).json()
     assert len(body["delegates"]) == 5 and len(body["workshops"]) == 5
+
+
+def test_seats_cannot_go_below_the_delegates_named(organiser_api):
+    invitation = InvitationFactory(seats=3)
+    services.accept_invitation(invitation=invitation, delegates=[delegate_data(), delegate_data()])
+    path = url(invitation.conference, f"invitations/{invitation.pk}/")
+    response = organiser_api.patch(path, {"seats": 1}, format="json")
+    assert response.status_code == 400
+    assert "seats" in response.json()
+    assert organiser_api.patch(path, {"seats": 2}, format="json").status_code == 200
