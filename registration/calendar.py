@@ -24,7 +24,8 @@ def registration_ics(registration, workshops=None):
     event.add("dtstart", conference.starts_on)
     event.add("dtend", conference.ends_on + dt.timedelta(days=1))
     event.add("dtstamp", registration.created_at)
-    location = ", ".join(part for part in [conference.venue, " ".join(conference.address.split())] if part)
+    address = ", ".join(line.strip(" ,") for line in conference.address.splitlines() if line.strip(" ,"))
+    location = ", ".join(part for part in [conference.venue, address] if part)
     if location:
         event.add("location", location)
     event.add("url", links)
