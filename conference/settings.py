@@ -179,6 +179,12 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work on workers (`celery -A conference beat`): the e-mail outbox sweep retries
+# due messages, and unanswered invitations expire once registration has closed.
+CELERY_BEAT_SCHEDULE = {
+    "registration-send-due-messages": {"task": "registration.send_due_messages", "schedule": 60.0},
+    "registration-expire-invitations": {"task": "registration.expire_invitations", "schedule": 900.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,28 +1,256 @@
-from django.contrib import admin
+"""The admin of invitations, delegates and the e-mail outbox.
 
+States change only through the services (send, remind, cancel): the admin
+shows them read-only, so that no edit can skip the capacity rules.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from conference.api_errors import ServiceError
+from conference.models import Conference
+
+from . import emails, exports, importing, services
 from .models import Invitation, OutboxMessage, Registration
+
+
+class ImportForm(forms.Form):
+    conference = forms.ModelChoiceField(queryset=Conference.objects.all(), label="Conference")
+    file = forms.FileField(
+        label="CSV or spreadsheet (.xlsx)",
+        help_text="Columns: " + ", ".join(importing.COLUMNS) + ". A file with any error imports nothing.",
+    )
+
+
+def _by_conference(queryset):
+    groups = {}
+    for obj in queryset.select_related("conference"):
+        groups.setdefault(obj.conference, []).append(obj.pk)
+    return groups
 
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["contact_name", "organisation", "email", "category", "seats", "status", "sent_at", "responded_at"]
-    list_filter = ["conference", "status", "category"]
+    list_display = [
+        "contact_name",
+        "organisation",
+        "email",
+        "category",
+        "seats",
+        "delegates",
+        "status",
+        "sent_at",
+        "responded_at",
+    ]
+    list_filter = ["conference", "status", "category", "organisation__kind"]
     search_fields = ["contact_name", "email", "organisation__name"]
     list_select_related = ["organisation"]
-    readonly_fields = ["token", "sent_at", "opened_at", "responded_at"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["status", "rsvp_link", "sent_at", "reminded_at", "opened_at", "responded_at"]
+    fields = [
+        "conference",
+        "organisation",
+        "contact_name",
+        "email",
+        "category",
+        "seats",
+        "status",
+        "rsvp_link",
+        "sent_at",
+        "reminded_at",
+        "opened_at",
+        "responded_at",
+    ]
+    actions = ["send_selected", "remind_selected", "export_csv", "export_xlsx"]
+    change_list_template = "admin/registration/invitation/change_list.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(active_delegates=Count("registrations", filter=Q(registrations__status__in=services.ACTIVE)))
+        )
+
+    @admin.display(description="Delegates", ordering="active_delegates")
+    def delegates(self, obj):
+        return obj.active_delegates
+
+    @admin.display(description="RSVP link")
+    def rsvp_link(self, obj):
+        if not obj.pk:
+            return "—"
+        url = emails.rsvp_url(obj)
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="registration_invitation_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        errors = []
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                created = importing.import_file(form.cleaned_data["file"], conference=form.cleaned_data["conference"])
+            except services.ImportInvalid as exc:
+                errors = exc.errors
+                messages.error(request, f"The file has {len(errors)} error(s); nothing was imported.")
+            else:
+                messages.success(request, f"Imported {created} invitation(s) as drafts. Send them from the list.")
+                return redirect(reverse("admin:registration_invitation_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import invitations",
+            "form": form,
+            "errors": errors,
+            "opts": self.model._meta,
+            "columns": importing.COLUMNS,
+        }
+        return TemplateResponse(request, "admin/registration/invitation/import.html", context)
+
+    @admin.action(description="Send the selected invitations (not those already answered)")
+    def send_selected(self, request, queryset):
+        total = sum(
+            services.send_invitations(conference=conference, ids=ids)
+            for conference, ids in _by_conference(queryset).items()
+        )
+        self.message_user(request, f"{total} invitation(s) queued for sending.", messages.SUCCESS)
+
+    @admin.action(description="Remind the selected invitations that have not been answered")
+    def remind_selected(self, request, queryset):
+        total = sum(
+            services.send_invitations(conference=conference, ids=ids, remind=True)
+            for conference, ids in _by_conference(queryset).items()
+        )
+        self.message_user(request, f"{total} reminder(s) queued for sending.", messages.SUCCESS)
+
+    @admin.action(description="Export the selected invitations (CSV)")
+    def export_csv(self, request, queryset):
+        _, header, rows = exports.invitations_table(ids=queryset.values_list("pk", flat=True))
+        return exports.csv_response("invitations", header, rows)
+
+    @admin.action(description="Export the selected invitations (spreadsheet)")
+    def export_xlsx(self, request, queryset):
+        title, header, rows = exports.invitations_table(ids=queryset.values_list("pk", flat=True))
+        return exports.xlsx_response("invitations", title, header, rows)
 
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "email", "status", "conference", "created_at", "checked_in_at"]
-    list_filter = ["conference", "status"]
-    search_fields = ["first_name", "last_name", "email", "invitation__organisation__name"]
-    list_select_related = ["conference"]
-    readonly_fields = ["token", "checked_in_at"]
+    list_display = [
+        "last_name",
+        "first_name",
+        "email",
+        "organisation_name",
+        "category_name",
+        "status",
+        "created_at",
+        "checked_in_at",
+    ]
+    list_filter = ["conference", "status", "invitation__category"]
+    search_fields = ["first_name", "last_name", "badge_name", "email", "invitation__organisation__name"]
+    list_select_related = ["conference", "invitation__organisation"]
+    raw_id_fields = ["invitation"]
+    readonly_fields = [
+        "status",
+        "workshops",
+        "token",
+        "consent_at",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "checked_in_at",
+    ]
+    actions = ["cancel_selected", "export_csv", "export_xlsx"]
+
+    @admin.display(description="Organisation", ordering="invitation__organisation__name")
+    def organisation_name(self, obj):
+        return obj.invitation.organisation.name
+
+    @admin.display(description="Category", ordering="invitation__category")
+    def category_name(self, obj):
+        return obj.invitation.get_category_display()
+
+    def has_add_permission(self, request):
+        # Delegates are named through the RSVP page or API, where the capacity rules apply.
+        return False
+
+    @admin.action(description="Cancel the selected delegates (places go to the waiting list)")
+    def cancel_selected(self, request, queryset):
+        cancelled = promoted = 0
+        for registration in queryset.exclude(status=Registration.Status.CANCELLED):
+            try:
+                promoted += len(services.cancel_registration(registration=registration))
+                cancelled += 1
+            except ServiceError as exc:
+                self.message_user(request, f"{registration}: {exc.message}", messages.WARNING)
+        self.message_user(
+            request,
+            f"{cancelled} delegate(s) cancelled; {promoted} confirmed from the waiting list.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Export the selected delegates (CSV)")
+    def export_csv(self, request, queryset):
+        _, header, rows = exports.delegates_table(ids=queryset.values_list("pk", flat=True))
+        return exports.csv_response("delegates", header, rows)
+
+    @admin.action(description="Export the selected delegates (spreadsheet)")
+    def export_xlsx(self, request, queryset):
+        title, header, rows = exports.delegates_table(ids=queryset.values_list("pk", flat=True))
+        return exports.xlsx_response("delegates", title, header, rows)
 
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["purpose", "to", "subject", "state", "attempts", "created_at", "sent_at"]
+    list_display = ["purpose", "to", "subject", "state", "attempts", "created_at", "next_attempt_at", "sent_at"]
     list_filter = ["state", "purpose"]
     search_fields = ["to", "subject"]
+    readonly_fields = [
+        "purpose",
+        "to",
+        "subject",
+        "body_text",
+        "body_html",
+        "invitation",
+        "registration",
+        "state",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    exclude = ["attachments"]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Retry the selected unsent messages now")
+    def retry_now(self, request, queryset):
+        from django.utils import timezone
+
+        ids = list(
+            queryset.exclude(state=OutboxMessage.State.SENT)
+            .exclude(state=OutboxMessage.State.SENDING)
+            .values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            state=OutboxMessage.State.PENDING, next_attempt_at=timezone.now()
+        )
+        sent, failed = emails.deliver(ids=ids, limit=len(ids) or 1)
+        self.message_user(request, f"{sent} sent, {failed} still failing (retried later).", messages.INFO)

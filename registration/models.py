@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -65,6 +66,14 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.contact_name} ({self.organisation})"
+
+    def clean(self):
+        if self.pk and self.seats:
+            named = self.registrations.exclude(status=Registration.Status.CANCELLED).count()
+            if self.seats < named:
+                raise ValidationError(
+                    {"seats": f"{named} delegates are already named on this invitation; cancel some first."}
+                )
 
 
 class Registration(models.Model):
@@ -151,6 +160,7 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx")]
 
     def __str__(self):
         return f"{self.purpose} to {self.to} ({self.state})"

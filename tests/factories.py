@@ -144,3 +144,39 @@ class SessionFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyAttribute(lambda s: _at(s.conference, 10))
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(minutes=45))
     room = factory.SubFactory(RoomFactory, conference=factory.SelfAttribute("..conference"))
+
+
+class WorkshopFactory(SessionFactory):
+    """A workshop with limited places (registration: Registration.workshops)."""
+
+    kind = Session.Kind.WORKSHOP
+    capacity = 10
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    starts_at = factory.LazyAttributeSequence(lambda s, n: _at(s.conference, 9 + n % 8))
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(minutes=50))
+
+
+class DraftInvitationFactory(InvitationFactory):
+    status = Invitation.Status.DRAFT
+    sent_at = None
+
+
+def delegate_data(**overrides):
+    """One delegate as the RSVP API and services take it."""
+    n = next(_delegate_numbers)
+    data = {
+        "first_name": "Amira",
+        "last_name": f"Haddad {n}",
+        "email": f"amira{n}@example.org",
+        "badge_name": "Amira",
+        "job_title": "Head of Digital",
+        "dietary": "Vegetarian",
+        "accessibility": "",
+        "consent": True,
+        "workshops": [],
+    }
+    data.update(overrides)
+    return data
+
+
+_delegate_numbers = iter(range(1, 10**9))

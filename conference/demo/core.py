@@ -80,7 +80,7 @@ def load_base(stdout):
             timezone="Europe/London",
             venue="The ICC Birmingham",
             address="8 Centenary Square\nBroad Street\nBirmingham B1 2EA",
-            capacity=400,
+            capacity=60,
             registration_opens_at=timezone.now() - dt.timedelta(days=7),
             registration_closes_at=timezone.make_aware(
                 dt.datetime.combine(starts_on - dt.timedelta(days=3), dt.time(17, 0))

@@ -1,0 +1,381 @@
+"""The invitations, registrations and RSVP API (CONTRACT.md). Thin: the rules are in services.py."""
+
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conference.models import Conference, Organisation
+
+from . import emails, importing, services
+from .models import Category, Invitation, Registration
+
+
+class ConferenceScopedMixin:
+    """Every organiser route is under ``/api/conferences/<slug>/``."""
+
+    def get_conference(self):
+        if not hasattr(self, "_conference"):
+            self._conference = get_object_or_404(Conference, slug=self.kwargs["slug"])
+        return self._conference
+
+
+# Invitations.
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name", max_length=200)
+    organisation_kind = serializers.ChoiceField(
+        source="organisation.kind", choices=Organisation.Kind.choices, required=False
+    )
+    category = serializers.ChoiceField(choices=Category.choices)
+    seats = serializers.IntegerField(min_value=1, max_value=1000, default=1)
+    rsvp_url = serializers.SerializerMethodField()
+    delegates = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "organisation",
+            "organisation_kind",
+            "contact_name",
+            "email",
+            "category",
+            "seats",
+            "status",
+            "sent_at",
+            "opened_at",
+            "responded_at",
+            "delegates",
+            "rsvp_url",
+        ]
+        read_only_fields = ["status", "sent_at", "opened_at", "responded_at"]
+
+    def get_rsvp_url(self, invitation) -> str:
+        return emails.rsvp_url(invitation)
+
+    def get_delegates(self, invitation) -> int:
+        """Delegates named (confirmed or waitlisted)."""
+        if hasattr(invitation, "active_delegates"):
+            return invitation.active_delegates
+        return invitation.registrations.filter(status__in=services.ACTIVE).count()
+
+    def validate_email(self, value):
+        conference = self.context["conference"]
+        duplicates = Invitation.objects.filter(conference=conference, email__iexact=value)
+        if self.instance:
+            duplicates = duplicates.exclude(pk=self.instance.pk)
+        if duplicates.exists():
+            raise serializers.ValidationError(f"{value} already has an invitation to {conference.name}.")
+        return value
+
+    def validate_seats(self, value):
+        if self.instance is not None:
+            named = self.instance.registrations.filter(status__in=services.ACTIVE).count()
+            if value < named:
+                raise serializers.ValidationError(
+                    f"{named} delegates are already named on this invitation; cancel some first."
+                )
+        return value
+
+    def create(self, validated_data):
+        org = validated_data.pop("organisation")
+        try:
+            return services.create_invitation(
+                conference=self.context["conference"],
+                organisation=org["name"],
+                organisation_kind=org.get("kind", ""),
+                **validated_data,
+            )
+        except IntegrityError:
+            raise serializers.ValidationError({"email": ["This e-mail already has an invitation."]}) from None
+
+    def update(self, instance, validated_data):
+        org = validated_data.pop("organisation", None)
+        with transaction.atomic():
+            if org:
+                instance.organisation = services._organisation(org["name"], org.get("kind", ""))
+            for field, value in validated_data.items():
+                setattr(instance, field, value)
+            instance.save()
+        return instance
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV or .xlsx with the columns " + ",".join(importing.COLUMNS))
+
+
+class SendSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_empty=False)
+    remind = serializers.BooleanField(default=False)
+
+
+@extend_schema(tags=["invitations"])
+class InvitationViewSet(ConferenceScopedMixin, viewsets.ModelViewSet):
+    serializer_class = InvitationSerializer
+    filterset_fields = ["status", "category"]
+
+    def get_queryset(self):
+        from django.db.models import Count, Q
+
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return (
+            Invitation.objects.filter(conference=self.get_conference())
+            .select_related("organisation", "conference")
+            .annotate(active_delegates=Count("registrations", filter=Q(registrations__status__in=services.ACTIVE)))
+            .order_by("organisation__name", "contact_name", "pk")
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "slug" in self.kwargs:
+            context["conference"] = self.get_conference()
+        return context
+
+    def perform_destroy(self, instance):
+        if instance.registrations.exists():
+            raise services.RegistrationError(
+                "This invitation has delegates; cancel them instead of deleting it.", code="has_delegates"
+            )
+        instance.delete()
+
+    @extend_schema(
+        request={"multipart/form-data": ImportSerializer},
+        responses={
+            201: inline_serializer("ImportCreated", {"created": serializers.IntegerField()}),
+            400: OpenApiResponse(description='{"errors": [{"row", "field", "message"}]}: nothing imported'),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[parsers.MultiPartParser])
+    def import_file(self, request, slug=None):
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response(
+                {"errors": [{"row": 0, "field": "file", "message": "Attach the file as “file”."}]}, status=400
+            )
+        created = importing.import_file(upload, conference=self.get_conference())
+        return Response({"created": created}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=SendSerializer, responses={202: inline_serializer("Queued", {"queued": serializers.IntegerField()})}
+    )
+    @action(detail=False, methods=["post"])
+    def send(self, request, slug=None):
+        body = SendSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        queued = services.send_invitations(
+            conference=self.get_conference(),
+            ids=body.validated_data.get("ids"),
+            remind=body.validated_data["remind"],
+        )
+        return Response({"queued": queued}, status=status.HTTP_202_ACCEPTED)
+
+
+# Registrations (organisers).
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="invitation.organisation.name", read_only=True)
+    category = serializers.CharField(source="invitation.category", read_only=True)
+    workshops = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    manage_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "invitation",
+            "first_name",
+            "last_name",
+            "email",
+            "badge_name",
+            "job_title",
+            "dietary",
+            "accessibility",
+            "organisation",
+            "category",
+            "status",
+            "workshops",
+            "created_at",
+            "confirmed_at",
+            "cancelled_at",
+            "checked_in_at",
+            "manage_url",
+        ]
+        read_only_fields = fields
+
+    def get_manage_url(self, registration) -> str:
+        return emails.manage_url(registration)
+
+
+@extend_schema(tags=["registrations"])
+class RegistrationViewSet(
+    ConferenceScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = RegistrationSerializer
+    filterset_fields = ["status", "invitation"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Registration.objects.none()
+        return (
+            Registration.objects.filter(conference=self.get_conference())
+            .select_related("invitation__organisation")
+            .prefetch_related("workshops")
+            .order_by("created_at", "pk")
+        )
+
+    @extend_schema(request=None, responses={200: RegistrationSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, slug=None, pk=None):
+        registration = self.get_object()
+        services.cancel_registration(registration=registration)
+        return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data)
+
+
+# RSVP (public, by token).
+
+
+class DelegateSerializer(serializers.Serializer):
+    """The shape of a delegate; the rules (consent, e-mail, workshops) are checked by the service."""
+
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    badge_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    job_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    dietary = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    accessibility = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    consent = serializers.BooleanField(required=False, default=False)
+    workshops = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class RsvpAnswerSerializer(serializers.Serializer):
+    response = serializers.ChoiceField(choices=["accept", "decline"])
+    delegates = DelegateSerializer(many=True, required=False)
+
+
+def rsvp_view_data(invitation):
+    conference = invitation.conference
+    delegates = (
+        invitation.registrations.exclude(status=Registration.Status.CANCELLED)
+        .prefetch_related("workshops")
+        .order_by("created_at", "pk")
+    )
+    named = list(delegates)
+    return {
+        "conference": {
+            "name": conference.name,
+            "slug": conference.slug,
+            "starts_on": conference.starts_on,
+            "ends_on": conference.ends_on,
+            "venue": conference.venue,
+            "address": conference.address,
+            "registration_closes_at": conference.registration_closes_at,
+            "registration_open": conference.registration_is_open(),
+        },
+        "organisation": invitation.organisation.name,
+        "contact": {"name": invitation.contact_name, "email": invitation.email},
+        "category": invitation.category,
+        "seats": invitation.seats,
+        "seats_left": max(invitation.seats - len(named), 0),
+        "status": invitation.status,
+        "workshops": _workshops(conference),
+        "delegates": [
+            {
+                "id": r.pk,
+                "first_name": r.first_name,
+                "last_name": r.last_name,
+                "email": r.email,
+                "badge_name": r.badge_name,
+                "status": r.status,
+                "workshops": [w.pk for w in r.workshops.all()],
+                "manage_url": emails.manage_url(r),
+            }
+            for r in named
+        ],
+    }
+
+
+def _workshops(conference):
+    return [
+        {
+            "id": w.pk,
+            "title": w.title,
+            "starts_at": w.starts_at,
+            "ends_at": w.ends_at,
+            "room": w.room.name if w.room_id else None,
+            "capacity": w.capacity,
+            "places_left": w.places_left,
+        }
+        for w in services.workshops_with_places(conference)
+    ]
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class RsvpView(APIView):
+    """The invitation behind a personal token; accept or decline it.
+
+    Public: the token is the credential (no session, so no CSRF).
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = []
+
+    def get_invitation(self, token):
+        invitation = services.invitation_by_token(token)
+        if invitation is None:
+            raise NotFound("This invitation link is not known. Check the link in your e-mail.")
+        return invitation
+
+    @extend_schema(tags=["rsvp"], responses={200: OpenApiResponse(description="The invitation")})
+    def get(self, request, token):
+        invitation = services.open_invitation(invitation=self.get_invitation(token))
+        return Response(rsvp_view_data(invitation))
+
+    @extend_schema(
+        tags=["rsvp"],
+        request=RsvpAnswerSerializer,
+        responses={
+            200: OpenApiResponse(description="Declined"),
+            201: inline_serializer(
+                "Registered",
+                {
+                    "registrations": inline_serializer(
+                        "RegisteredDelegate",
+                        {
+                            "id": serializers.IntegerField(),
+                            "status": serializers.CharField(),
+                            "manage_url": serializers.URLField(),
+                        },
+                        many=True,
+                    )
+                },
+            ),
+            400: OpenApiResponse(description="too_many_delegates, or field errors under delegates"),
+            409: OpenApiResponse(description="workshop_full or registration_closed; nothing registered"),
+        },
+    )
+    def post(self, request, token):
+        invitation = self.get_invitation(token)
+        body = RsvpAnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if body.validated_data["response"] == "decline":
+            invitation = services.decline_invitation(invitation=invitation)
+            return Response({"status": invitation.status}, status=status.HTTP_200_OK)
+        delegates = body.validated_data.get("delegates") or []
+        created = services.accept_invitation(invitation=invitation, delegates=delegates)
+        return Response(
+            {"registrations": [{"id": r.pk, "status": r.status, "manage_url": emails.manage_url(r)} for r in created]},
+            status=status.HTTP_201_CREATED,
+        )

@@ -1,0 +1,600 @@
+"""The rules of invitations and registration, in one place.
+
+The RSVP page, the RSVP API, the organiser API and the admin all call these
+functions; none of them decides anything on its own. Every change that touches
+more than one row is one transaction, and every limited resource (the
+conference's places, a workshop's places) is decided under a row lock: the
+Conference row first, then the workshop Session rows in id order, so that two
+transactions always lock in the same order and never deadlock. On SQLite the
+transactions are IMMEDIATE (see settings), which serialises writers the same
+way.
+"""
+
+import re
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from conference.api_errors import Conflict, ServiceError
+from conference.models import Conference, Organisation, Session
+
+from . import emails
+from .models import Invitation, Registration
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+UNANSWERED = (Invitation.Status.DRAFT, Invitation.Status.SENT, Invitation.Status.OPENED)
+ACTIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+
+DELEGATE_FIELDS = ("first_name", "last_name", "email", "badge_name", "job_title", "dietary", "accessibility")
+FIELD_LIMITS = {
+    "first_name": 100,
+    "last_name": 100,
+    "email": 254,
+    "badge_name": 100,
+    "job_title": 200,
+    "dietary": 300,
+    "accessibility": 300,
+}
+CONSENT_MESSAGE = "Tick the box to agree to the privacy notice; we cannot register a delegate without it."
+
+
+# Errors (the codes are CONTRACT.md's).
+
+
+class RegistrationError(ServiceError):
+    code = "invalid"
+
+
+class TooManyDelegates(RegistrationError):
+    code = "too_many_delegates"
+
+
+class WorkshopFull(Conflict):
+    code = "workshop_full"
+
+
+class RegistrationClosed(Conflict):
+    code = "registration_closed"
+
+
+class NotCancellable(Conflict):
+    code = "already_cancelled"
+
+
+class DelegatesInvalid(RegistrationError):
+    """Field errors of the delegates, one dict per delegate (empty when fine).
+
+    The API answers them as DRF field errors under ``delegates``; the RSVP
+    page shows each one beside its field.
+    """
+
+    code = "invalid"
+
+    def __init__(self, errors):
+        super().__init__("Some delegate details need correcting.")
+        self.errors = errors
+
+    def as_dict(self):
+        return {"delegates": self.errors}
+
+
+class ImportInvalid(RegistrationError):
+    def __init__(self, errors):
+        super().__init__("The file has errors; nothing was imported.")
+        self.errors = errors
+
+    def as_dict(self):
+        return {"errors": self.errors}
+
+
+# Looking things up by token.
+
+
+def _by_token(queryset, token):
+    """The row whose token this is, or None.
+
+    The token is checked for shape before it reaches the database and
+    compared again in constant time; with 256 random bits there is nothing
+    to learn from the index lookup's timing.
+    """
+    if not isinstance(token, str) or not TOKEN_RE.match(token):
+        return None
+    found = queryset.filter(token=token).first()
+    if found is None or not secrets.compare_digest(found.token.encode(), token.encode()):
+        return None
+    return found
+
+
+def invitation_by_token(token):
+    return _by_token(Invitation.objects.select_related("conference", "organisation"), token)
+
+
+def registration_by_token(token):
+    return _by_token(
+        Registration.objects.select_related("conference", "invitation__organisation").prefetch_related("workshops"),
+        token,
+    )
+
+
+# Invitations: state.
+
+
+def is_closed(invitation, now=None):
+    """No more answers: registration has closed, or the invitation has expired."""
+    return invitation.status == Invitation.Status.EXPIRED or not invitation.conference.registration_is_open(now)
+
+
+def has_closed(conference, now=None):
+    closes = conference.registration_closes_at
+    return bool(closes and (now or timezone.now()) >= closes)
+
+
+def not_open_yet(conference, now=None):
+    opens = conference.registration_opens_at
+    return bool(opens and (now or timezone.now()) < opens)
+
+
+def closed_message(invitation, now=None):
+    conference = invitation.conference
+    if invitation.status != Invitation.Status.EXPIRED and not_open_yet(conference, now):
+        opens = timezone.localtime(conference.registration_opens_at, conference.tz)
+        when = f"{opens.day} {opens:%B %Y, %H:%M}"
+        return f"Registration for {conference.name} opens on {when}."
+    return f"Registration for {conference.name} has closed; this invitation can no longer be answered."
+
+
+def expire_if_closed(invitation, now=None):
+    """An unanswered invitation becomes ``expired`` once registration has closed."""
+    if invitation.status in UNANSWERED and has_closed(invitation.conference, now):
+        Invitation.objects.filter(pk=invitation.pk, status__in=UNANSWERED).update(status=Invitation.Status.EXPIRED)
+        invitation.status = Invitation.Status.EXPIRED
+    return invitation
+
+
+def expire_invitations(now=None):
+    """Every unanswered invitation of a conference whose registration has closed; returns how many."""
+    now = now or timezone.now()
+    closed = Conference.objects.filter(registration_closes_at__lte=now)
+    return Invitation.objects.filter(conference__in=closed, status__in=UNANSWERED).update(
+        status=Invitation.Status.EXPIRED
+    )
+
+
+def open_invitation(*, invitation, now=None):
+    """The RSVP link was followed: ``opened`` the first time (a conditional update, so once)."""
+    now = now or timezone.now()
+    expire_if_closed(invitation, now)
+    if invitation.status in (Invitation.Status.DRAFT, Invitation.Status.SENT):
+        updated = Invitation.objects.filter(
+            pk=invitation.pk, status__in=(Invitation.Status.DRAFT, Invitation.Status.SENT)
+        ).update(status=Invitation.Status.OPENED, opened_at=now)
+        if updated:
+            invitation.status = Invitation.Status.OPENED
+            invitation.opened_at = now
+    return invitation
+
+
+def create_invitation(*, conference, organisation, organisation_kind="", contact_name, email, category, seats):
+    """One invitation; the organisation is found by name (any case) or created."""
+    with transaction.atomic():
+        org = _organisation(organisation, organisation_kind)
+        return Invitation.objects.create(
+            conference=conference,
+            organisation=org,
+            contact_name=contact_name,
+            email=email,
+            category=category,
+            seats=seats,
+        )
+
+
+def _organisation(name, kind="", cache=None):
+    key = name.strip().casefold()
+    if cache is not None and key in cache:
+        return cache[key]
+    org = Organisation.objects.filter(name__iexact=name.strip()).first()
+    if org is None:
+        org = Organisation.objects.create(name=name.strip(), kind=kind or Organisation.Kind.COMPANY)
+    if cache is not None:
+        cache[key] = org
+    return org
+
+
+def import_invitations(*, conference, rows):
+    """Create the invitations of validated rows (see importing.py), all or nothing.
+
+    The duplicate check against existing invitations is repeated here, inside
+    the transaction, so two imports racing cannot both add the same e-mail.
+    """
+    with transaction.atomic():
+        Conference.objects.select_for_update().get(pk=conference.pk)
+        existing = {
+            e.casefold() for e in Invitation.objects.filter(conference=conference).values_list("email", flat=True)
+        }
+        errors = [
+            {"row": row["row"], "field": "email", "message": f"{row['email']} already has an invitation."}
+            for row in rows
+            if row["email"].casefold() in existing
+        ]
+        if errors:
+            raise ImportInvalid(errors)
+        cache = {}
+        invitations = [
+            Invitation(
+                conference=conference,
+                organisation=_organisation(row["organisation"], row["organisation_kind"], cache),
+                contact_name=row["contact_name"],
+                email=row["email"],
+                category=row["category"],
+                seats=row["seats"],
+            )
+            for row in rows
+        ]
+        Invitation.objects.bulk_create(invitations, batch_size=500)
+    return len(invitations)
+
+
+def send_invitations(*, conference, ids=None, remind=False, now=None):
+    """Queue the invitation (or reminder) e-mails; returns how many.
+
+    Without ``ids``: every draft invitation (or, with ``remind``, every one
+    sent or opened but not answered). With ``ids``: those invitations, as long
+    as they are not answered (an answered invitation gets no reminder and no
+    second invitation). The e-mails are written to the outbox in the same
+    transaction as the state change and sent after it commits.
+    """
+    now = now or timezone.now()
+    if remind:
+        wanted = (Invitation.Status.SENT, Invitation.Status.OPENED)
+    elif ids is not None:
+        wanted = UNANSWERED
+    else:
+        wanted = (Invitation.Status.DRAFT,)
+    with transaction.atomic():
+        queryset = (
+            Invitation.objects.select_for_update()
+            .filter(conference=conference, status__in=wanted)
+            .select_related("conference", "organisation")
+            .order_by("pk")
+        )
+        if ids is not None:
+            queryset = queryset.filter(pk__in=list(ids))
+        invitations = list(queryset)
+        if not invitations:
+            return 0
+        message_ids = [
+            emails.invitation_email(invitation, reminder=remind, dispatch=False).pk for invitation in invitations
+        ]
+        pks = [i.pk for i in invitations]
+        if remind:
+            Invitation.objects.filter(pk__in=pks).update(reminded_at=now)
+        else:
+            Invitation.objects.filter(pk__in=pks, status=Invitation.Status.DRAFT).update(
+                status=Invitation.Status.SENT, sent_at=now
+            )
+            Invitation.objects.filter(pk__in=pks, sent_at__isnull=True).update(sent_at=now)
+        emails.dispatch_on_commit(message_ids)
+    return len(invitations)
+
+
+# Delegates.
+
+
+def clean_delegate(data, *, conference, workshops_by_id, require_consent=True):
+    """Validate one delegate's details; returns (cleaned, errors)."""
+    errors = {}
+    cleaned = {}
+    if not isinstance(data, dict):
+        return {}, {"non_field_errors": ["Give each delegate as an object of fields."]}
+    for field in DELEGATE_FIELDS:
+        value = data.get(field, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors[field] = ["Give this as text."]
+            continue
+        value = value.strip()
+        if len(value) > FIELD_LIMITS[field]:
+            errors[field] = [f"Keep this to {FIELD_LIMITS[field]} characters."]
+        cleaned[field] = value
+    for field, label in (("first_name", "first name"), ("last_name", "last name"), ("email", "e-mail address")):
+        if field not in errors and not cleaned.get(field):
+            errors[field] = [f"Give the delegate's {label}."]
+    if "email" not in errors:
+        try:
+            validate_email(cleaned["email"])
+        except ValidationError:
+            errors["email"] = ["Give a valid e-mail address, such as name@example.org."]
+    consent = data.get("consent")
+    if require_consent and consent not in (True, "true", "on", "1", 1):
+        errors["consent"] = [CONSENT_MESSAGE]
+    choices = data.get("workshops") or []
+    if not isinstance(choices, list | tuple):
+        errors["workshops"] = ["Give the workshops as a list of session ids."]
+        choices = []
+    chosen = []
+    for choice in choices:
+        try:
+            session = workshops_by_id[int(choice)]
+        except (TypeError, ValueError, KeyError):
+            errors["workshops"] = [f"{choice} is not a workshop of {conference.name}."]
+            break
+        if session not in chosen:
+            chosen.append(session)
+    if "workshops" not in errors:
+        for i, first in enumerate(chosen):
+            for second in chosen[i + 1 :]:
+                if first.starts_at < second.ends_at and second.starts_at < first.ends_at:
+                    errors["workshops"] = [f"“{first.title}” and “{second.title}” are at the same time; choose one."]
+    cleaned["workshops"] = chosen
+    return cleaned, errors
+
+
+def workshops_of(conference):
+    return (
+        Session.objects.filter(conference=conference, kind=Session.Kind.WORKSHOP, cancelled_at__isnull=True)
+        .select_related("room")
+        .order_by("starts_at", "title")
+    )
+
+
+def workshops_with_places(conference):
+    """The workshops, each with ``places_left`` (None: unlimited), in one query."""
+    sessions = workshops_of(conference).annotate(
+        taken=Count("attendees", filter=Q(attendees__status__in=ACTIVE), distinct=True)
+    )
+    result = []
+    for session in sessions:
+        session.places_left = None if session.capacity is None else max(session.capacity - session.taken, 0)
+        result.append(session)
+    return result
+
+
+def _lock_conference(conference):
+    return Conference.objects.select_for_update().get(pk=conference.pk)
+
+
+def _lock_workshops(sessions):
+    """Lock the workshop rows in id order (after the conference row), so locks never cross."""
+    ids = sorted({s.pk for s in sessions})
+    if ids:
+        list(Session.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def _check_workshop_places(sessions_wanted, exclude_registration=None):
+    """Raise WorkshopFull when any workshop would go past its places. Call under the locks."""
+    wanted = {}
+    for session in sessions_wanted:
+        wanted[session.pk] = wanted.get(session.pk, 0) + 1
+    limited = [s for s in {s.pk: s for s in sessions_wanted}.values() if s.capacity is not None]
+    if not limited:
+        return
+    taken_qs = Registration.objects.filter(workshops__in=[s.pk for s in limited], status__in=ACTIVE)
+    if exclude_registration is not None:
+        taken_qs = taken_qs.exclude(pk=exclude_registration.pk)
+    taken = dict(taken_qs.values("workshops").annotate(n=Count("pk")).values_list("workshops", "n"))
+    for session in limited:
+        left = session.capacity - taken.get(session.pk, 0)
+        if wanted[session.pk] > left:
+            raise WorkshopFull(
+                f"The workshop “{session.title}” is full"
+                + (f" (only {left} place{'s' if left != 1 else ''} left)." if left > 0 else "."),
+                extra={"workshop": session.pk},
+            )
+
+
+def _place_counts(conference):
+    """(confirmed, waitlisted) of the conference, in one query."""
+    counts = Registration.objects.filter(conference=conference).aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+    )
+    return counts["confirmed"], counts["waiting"]
+
+
+def _promote_waitlisted(conference, now):
+    """Fill free places from the waiting list, first come first served. Call under the conference lock.
+
+    Returns ``(promoted, confirmed)``: the delegates confirmed now, and the
+    number confirmed afterwards.
+    """
+    confirmed, waiting = _place_counts(conference)
+    free = conference.capacity - confirmed
+    if free <= 0 or not waiting:
+        return [], confirmed
+    promoted = list(
+        Registration.objects.filter(conference=conference, status=Registration.Status.WAITLISTED)
+        .select_related("conference", "invitation__organisation")
+        .order_by("created_at", "pk")[:free]
+    )
+    for registration in promoted:
+        registration.status = Registration.Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at"])
+        emails.waitlist_offer_email(registration)
+    return promoted, confirmed + len(promoted)
+
+
+def accept_invitation(*, invitation, delegates, now=None):
+    """Accept an invitation, registering ``delegates`` (dicts of the RSVP fields).
+
+    The delegates are added to those already named; together they may not
+    exceed the invitation's seats. Each is confirmed while the conference has
+    places, and waitlisted after that; a full workshop refuses the whole
+    answer. Returns the new registrations.
+    """
+    now = now or timezone.now()
+    if not isinstance(delegates, list | tuple) or not delegates:
+        raise RegistrationError("Name at least one delegate to accept.", code="no_delegates")
+    conference = invitation.conference
+    if is_closed(invitation, now):
+        raise RegistrationClosed(closed_message(invitation, now))
+    any_workshops = any(isinstance(d, dict) and d.get("workshops") for d in delegates)
+    workshops_by_id = {s.pk: s for s in workshops_of(conference)} if any_workshops else {}
+    cleaned, errors = [], []
+    for data in delegates:
+        one, problems = clean_delegate(data, conference=conference, workshops_by_id=workshops_by_id)
+        cleaned.append(one)
+        errors.append(problems)
+    with transaction.atomic():
+        conference = _lock_conference(conference)
+        invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+        invitation.conference = conference
+        emails_named = [
+            e.casefold() for e in invitation.registrations.filter(status__in=ACTIVE).values_list("email", flat=True)
+        ]
+        named = len(emails_named)
+        left = invitation.seats - named
+        if len(delegates) > left:
+            raise TooManyDelegates(
+                f"This invitation has {invitation.seats} seat{'s' if invitation.seats != 1 else ''}"
+                f" and {named} {'is' if named == 1 else 'are'} already named: you can add {max(left, 0)} more.",
+                extra={"seats": invitation.seats, "seats_left": max(left, 0)},
+            )
+        emails_named = set(emails_named)
+        for one, problems in zip(cleaned, errors, strict=True):
+            email = one.get("email", "").casefold()
+            if "email" not in problems and email in emails_named:
+                problems["email"] = ["This delegate is already registered on this invitation."]
+            emails_named.add(email)
+        if any(errors):
+            raise DelegatesInvalid(errors)
+        chosen = [s for one in cleaned for s in one["workshops"]]
+        _lock_workshops(chosen)
+        _check_workshop_places(chosen)
+        _, confirmed = _promote_waitlisted(conference, now)
+        created = []
+        for one in cleaned:
+            is_confirmed = confirmed < conference.capacity
+            confirmed += is_confirmed
+            registration = Registration.objects.create(
+                conference=conference,
+                invitation=invitation,
+                **{field: one[field] for field in DELEGATE_FIELDS},
+                consent_at=now,
+                status=Registration.Status.CONFIRMED if is_confirmed else Registration.Status.WAITLISTED,
+                created_at=timezone.now(),
+                confirmed_at=now if is_confirmed else None,
+            )
+            if one["workshops"]:
+                registration.workshops.set(one["workshops"])
+            registration.chosen_workshops = sorted(one["workshops"], key=lambda w: w.starts_at)
+            created.append(registration)
+        invitation.status = Invitation.Status.ACCEPTED
+        invitation.responded_at = now
+        invitation.save(update_fields=["status", "responded_at"])
+        for registration in created:
+            registration.invitation = invitation
+            if registration.status == Registration.Status.CONFIRMED:
+                emails.confirmation_email(registration)
+            else:
+                emails.waitlisted_email(registration)
+    return created
+
+
+def decline_invitation(*, invitation, now=None):
+    """Decline; delegates named earlier on this invitation are cancelled and their places offered on."""
+    now = now or timezone.now()
+    if is_closed(invitation, now):
+        raise RegistrationClosed(closed_message(invitation, now))
+    with transaction.atomic():
+        conference = _lock_conference(invitation.conference)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        active = list(
+            invitation.registrations.filter(status__in=ACTIVE).select_related("conference", "invitation__organisation")
+        )
+        for registration in active:
+            _cancel(registration, now)
+        invitation.status = Invitation.Status.DECLINED
+        invitation.responded_at = now
+        invitation.save(update_fields=["status", "responded_at"])
+        _promote_waitlisted(conference, now)
+    return invitation
+
+
+def _cancel(registration, now):
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "cancelled_at"])
+    emails.cancellation_email(registration)
+
+
+def cancel_registration(*, registration, now=None):
+    """Cancel one delegate; a freed place goes at once to the first waitlisted delegate.
+
+    Returns the delegates promoted from the waiting list (confirmed and told by e-mail).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        conference = _lock_conference(registration.conference)
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("conference", "invitation__organisation")
+            .get(pk=registration.pk)
+        )
+        if registration.status == Registration.Status.CANCELLED:
+            raise NotCancellable("This registration is already cancelled.")
+        _cancel(registration, now)
+        return _promote_waitlisted(conference, now)[0]
+
+
+def update_registration(*, registration, data, now=None):
+    """Change a delegate's details and workshop choices (the manage page)."""
+    now = now or timezone.now()
+    if registration.status == Registration.Status.CANCELLED:
+        raise NotCancellable("This registration is cancelled and can no longer be changed.")
+    if is_closed(registration.invitation, now):
+        raise RegistrationClosed(f"Registration for {registration.conference.name} has closed; ask the organisers.")
+    conference = registration.conference
+    workshops_by_id = {s.pk: s for s in workshops_of(conference)}
+    cleaned, problems = clean_delegate(
+        data, conference=conference, workshops_by_id=workshops_by_id, require_consent=False
+    )
+    if problems:
+        raise DelegatesInvalid([problems])
+    with transaction.atomic():
+        _lock_conference(conference)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        current = set(registration.workshops.values_list("pk", flat=True))
+        new = [s for s in cleaned["workshops"] if s.pk not in current]
+        _lock_workshops(cleaned["workshops"])
+        _check_workshop_places(new, exclude_registration=registration)
+        for field in DELEGATE_FIELDS:
+            setattr(registration, field, cleaned[field])
+        registration.save(update_fields=list(DELEGATE_FIELDS))
+        registration.workshops.set(cleaned["workshops"])
+    return registration
+
+
+def invitation_figures(conference):
+    """Invited, opened, accepted, declined, expired; registered, waiting, cancelled (two queries)."""
+    by_status = dict(
+        Invitation.objects.filter(conference=conference)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    by_reg = dict(
+        Registration.objects.filter(conference=conference)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    invited = sum(by_status.values())
+    return {
+        "invited": invited,
+        "draft": by_status.get("draft", 0),
+        "sent": by_status.get("sent", 0),
+        "opened": by_status.get("opened", 0),
+        "accepted": by_status.get("accepted", 0),
+        "declined": by_status.get("declined", 0),
+        "expired": by_status.get("expired", 0),
+        "registered": by_reg.get("confirmed", 0),
+        "waiting": by_reg.get("waitlisted", 0),
+        "cancelled": by_reg.get("cancelled", 0),
+        "capacity": conference.capacity,
+    }

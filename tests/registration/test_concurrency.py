@@ -1,0 +1,103 @@
+"""Capacity under a burst of simultaneous accepts, on the real database (SQLite and PostgreSQL).
+
+Each thread has its own database connection, as separate web servers would;
+a barrier releases them together.
+"""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from registration import services
+from registration.models import Registration
+from tests.factories import ConferenceFactory, InvitationFactory, WorkshopFactory, delegate_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(functions):
+    """Run each function in its own thread, all released at once; returns (results, errors) in order."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+    errors = [None] * len(functions)
+
+    def worker(index, function):
+        try:
+            barrier.wait()
+            results[index] = function()
+        except Exception as exc:
+            errors[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, errors
+
+
+def test_forty_simultaneous_accepts_for_ten_places():
+    conference = ConferenceFactory(capacity=10)
+    invitations = InvitationFactory.create_batch(40, conference=conference, seats=1)
+    connection.close()
+
+    def accept(invitation):
+        return lambda: services.accept_invitation(invitation=invitation, delegates=[delegate_data()])
+
+    results, errors = run_together([accept(i) for i in invitations])
+    assert errors == [None] * 40
+    registrations = list(Registration.objects.filter(conference=conference).order_by("created_at", "pk"))
+    assert len(registrations) == 40
+    assert [r.status for r in registrations] == ["confirmed"] * 10 + ["waitlisted"] * 30
+    # The order of the waiting list is the order in which the accepts were decided.
+    assert [r.pk for r in registrations] == sorted(r.pk for r in registrations)
+    assert {r.invitation_id for r in registrations} == {i.pk for i in invitations}
+
+    # A cancellation gives the place to the first on the waiting list, and only to them.
+    first_waiting = registrations[10]
+    services.cancel_registration(registration=registrations[0])
+    statuses = dict(Registration.objects.filter(conference=conference).values_list("pk", "status"))
+    assert statuses[first_waiting.pk] == "confirmed"
+    assert list(statuses.values()).count("confirmed") == 10
+    assert list(statuses.values()).count("waitlisted") == 29
+
+
+def test_simultaneous_accepts_never_overfill_a_workshop():
+    conference = ConferenceFactory(capacity=100)
+    workshop = WorkshopFactory(conference=conference, capacity=5)
+    invitations = InvitationFactory.create_batch(20, conference=conference, seats=1)
+    connection.close()
+
+    def accept(invitation):
+        return lambda: services.accept_invitation(
+            invitation=invitation, delegates=[delegate_data(workshops=[workshop.pk])]
+        )
+
+    results, errors = run_together([accept(i) for i in invitations])
+    full = [e for e in errors if e is not None]
+    assert all(isinstance(e, services.WorkshopFull) for e in full), full
+    assert len(full) == 15
+    assert workshop.attendees.count() == 5
+    # A refused answer registers nobody.
+    assert Registration.objects.filter(conference=conference).count() == 5
+
+
+def test_simultaneous_cancellations_promote_each_waiting_delegate_once():
+    conference = ConferenceFactory(capacity=5)
+    created = [
+        services.accept_invitation(
+            invitation=InvitationFactory(conference=conference, seats=1), delegates=[delegate_data()]
+        )[0]
+        for _ in range(15)
+    ]
+    confirmed = [r for r in created if r.status == "confirmed"]
+    connection.close()
+
+    results, errors = run_together([lambda r=r: services.cancel_registration(registration=r) for r in confirmed])
+    assert errors == [None] * 5
+    promoted = [p.pk for batch in results for p in batch]
+    assert sorted(promoted) == [r.pk for r in created[5:10]]
+    assert Registration.objects.filter(conference=conference, status="confirmed").count() == 5

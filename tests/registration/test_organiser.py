@@ -1,0 +1,191 @@
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from registration import services
+from registration.models import Invitation, OutboxMessage, Registration
+from tests.factories import (
+    ConferenceFactory,
+    DraftInvitationFactory,
+    InvitationFactory,
+    RegistrationFactory,
+    WorkshopFactory,
+    delegate_data,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(organiser)
+    return client
+
+
+def read_csv(response):
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def read_xlsx(response):
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_organiser_page_shows_figures_and_export_links(organiser_client):
+    conference = ConferenceFactory(capacity=1)
+    InvitationFactory(conference=conference, status="declined")
+    services.accept_invitation(
+        invitation=InvitationFactory(conference=conference, seats=2), delegates=[delegate_data(), delegate_data()]
+    )
+    html = organiser_client.get(f"/organiser/registration/{conference.slug}/").content.decode()
+    assert "<strong>2</strong> invited" in html
+    assert "<strong>1</strong> waiting" in html
+    for table in ("invitations", "delegates", "needs", "workshops"):
+        assert f"/organiser/registration/{conference.slug}/{table}.csv" in html
+        assert f"/organiser/registration/{conference.slug}/{table}.xlsx" in html
+    assert f"/organiser/registration/{conference.slug}/" in organiser_client.get("/organiser/").content.decode()
+
+
+def test_exports_are_for_organisers_only(client, door_staff):
+    conference = ConferenceFactory()
+    assert client.get(f"/organiser/registration/{conference.slug}/invitations.csv").status_code == 302
+    client.force_login(door_staff)
+    assert client.get(f"/organiser/registration/{conference.slug}/invitations.csv").status_code in (302, 403)
+
+
+def test_invitations_export_csv_and_xlsx_with_states(organiser_client):
+    conference = ConferenceFactory()
+    for status in ("draft", "sent", "opened", "accepted", "declined", "expired"):
+        InvitationFactory(conference=conference, status=status, contact_name=f"Contact {status}")
+    for fmt, read in (("csv", read_csv), ("xlsx", read_xlsx)):
+        response = organiser_client.get(f"/organiser/registration/{conference.slug}/invitations.{fmt}")
+        assert response.status_code == 200
+        assert f"{conference.slug}-invitations.{fmt}" in response["Content-Disposition"]
+        rows = read(response)
+        assert sorted(r["status"] for r in rows) == sorted(
+            ["draft", "sent", "opened", "accepted", "declined", "expired"]
+        )
+
+
+def test_delegates_export_has_organisation_category_and_needs(organiser_client):
+    conference = ConferenceFactory()
+    workshop = WorkshopFactory(conference=conference, title="Robotics lab")
+    invitation = InvitationFactory(conference=conference, category="sponsor")
+    services.accept_invitation(
+        invitation=invitation,
+        delegates=[
+            delegate_data(
+                first_name="Мария",
+                last_name="Иванова",
+                dietary="Vegan",
+                accessibility="Wheelchair user",
+                job_title="=HYPERLINK(1)",
+                workshops=[workshop.pk],
+            )
+        ],
+    )
+    (row,) = read_xlsx(organiser_client.get(f"/organiser/registration/{conference.slug}/delegates.xlsx"))
+    assert (row["first_name"], row["last_name"]) == ("Мария", "Иванова")
+    assert row["organisation"] == invitation.organisation.name and row["category"] == "sponsor"
+    assert (row["dietary"], row["accessibility"], row["workshops"]) == ("Vegan", "Wheelchair user", "Robotics lab")
+    assert row["job_title"] == "'=HYPERLINK(1)"  # never a formula
+    (csv_row,) = read_csv(organiser_client.get(f"/organiser/registration/{conference.slug}/delegates.csv"))
+    assert csv_row["first_name"] == "Мария" and csv_row["job_title"] == "'=HYPERLINK(1)"
+
+
+def test_needs_and_workshop_exports(organiser_client):
+    conference = ConferenceFactory()
+    workshop = WorkshopFactory(conference=conference, title="Robotics lab", capacity=5)
+    services.accept_invitation(
+        invitation=InvitationFactory(conference=conference, seats=2),
+        delegates=[
+            delegate_data(first_name="Needs", dietary="Gluten free", workshops=[workshop.pk]),
+            delegate_data(first_name="Plain", dietary="", accessibility=""),
+        ],
+    )
+    needs = read_csv(organiser_client.get(f"/organiser/registration/{conference.slug}/needs.csv"))
+    assert [r["first_name"] for r in needs] == ["Needs"]
+    workshops = read_csv(organiser_client.get(f"/organiser/registration/{conference.slug}/workshops.csv"))
+    assert [(r["workshop"], r["first_name"], r["capacity"]) for r in workshops] == [("Robotics lab", "Needs", "5")]
+    assert organiser_client.get(f"/organiser/registration/{conference.slug}/secrets.csv").status_code == 404
+
+
+def test_exports_use_a_fixed_number_of_queries(organiser_client, django_assert_max_num_queries):
+    conference = ConferenceFactory()
+    workshop = WorkshopFactory(conference=conference)
+    for _ in range(20):
+        RegistrationFactory(invitation=InvitationFactory(conference=conference), dietary="Vegan").workshops.add(
+            workshop
+        )
+    for table in ("invitations", "delegates", "needs", "workshops"):
+        with django_assert_max_num_queries(8):
+            organiser_client.get(f"/organiser/registration/{conference.slug}/{table}.csv")
+
+
+# The admin.
+
+
+def test_admin_invitation_list_and_search(organiser_client):
+    invitation = InvitationFactory(contact_name="Oluwaseun Adeyemi")
+    response = organiser_client.get("/admin/registration/invitation/?q=Adeyemi")
+    assert response.status_code == 200
+    assert "Oluwaseun Adeyemi" in response.content.decode()
+    assert organiser_client.get(f"/admin/registration/invitation/{invitation.pk}/change/").status_code == 200
+    assert organiser_client.get("/admin/registration/registration/").status_code == 200
+    assert organiser_client.get("/admin/registration/outboxmessage/").status_code == 200
+
+
+def test_admin_import_shows_errors_and_imports_nothing(organiser_client):
+    conference = ConferenceFactory()
+    data = b"organisation,organisation_kind,contact_name,email,category,seats\nA Ltd,company,Ann,bad,company,1\n"
+    response = organiser_client.post(
+        "/admin/registration/invitation/import/",
+        {"conference": conference.pk, "file": SimpleUploadedFile("x.csv", data)},
+    )
+    assert response.status_code == 200
+    assert "“bad” is not a valid e-mail address." in response.content.decode()
+    assert not Invitation.objects.exists()
+    good = data.replace(b"bad", b"ann@a.example")
+    response = organiser_client.post(
+        "/admin/registration/invitation/import/",
+        {"conference": conference.pk, "file": SimpleUploadedFile("x.csv", good)},
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.get().email == "ann@a.example"
+
+
+def test_admin_actions_send_remind_and_export(organiser_client):
+    conference = ConferenceFactory()
+    draft = DraftInvitationFactory(conference=conference)
+    opened = InvitationFactory(conference=conference, status="opened")
+    changelist = "/admin/registration/invitation/"
+    organiser_client.post(changelist, {"action": "send_selected", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == "sent"
+    organiser_client.post(changelist, {"action": "remind_selected", "_selected_action": [draft.pk, opened.pk]})
+    assert OutboxMessage.objects.filter(purpose="reminder").count() == 2
+    response = organiser_client.post(changelist, {"action": "export_csv", "_selected_action": [opened.pk]})
+    assert [r["email"] for r in read_csv(response)] == [opened.email]
+    response = organiser_client.post(changelist, {"action": "export_xlsx", "_selected_action": [opened.pk]})
+    assert [r["email"] for r in read_xlsx(response)] == [opened.email]
+
+
+def test_admin_cancel_action_promotes_waiting_list(organiser_client):
+    conference = ConferenceFactory(capacity=1)
+    (first,) = services.accept_invitation(
+        invitation=InvitationFactory(conference=conference), delegates=[delegate_data()]
+    )
+    (second,) = services.accept_invitation(
+        invitation=InvitationFactory(conference=conference), delegates=[delegate_data()]
+    )
+    organiser_client.post(
+        "/admin/registration/registration/", {"action": "cancel_selected", "_selected_action": [first.pk]}
+    )
+    assert Registration.objects.get(pk=second.pk).status == "confirmed"
+    assert Registration.objects.get(pk=first.pk).status == "cancelled"
