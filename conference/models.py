@@ -211,6 +211,9 @@ class Session(models.Model):
     abstract = models.TextField(blank=True)
     guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    published_in = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="The first published agenda version that held this session."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -144,3 +144,18 @@ class SessionFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyAttribute(lambda s: _at(s.conference, 10))
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(minutes=45))
     room = factory.SubFactory(RoomFactory, conference=factory.SelfAttribute("..conference"))
+
+
+# --- Agenda (appended by the agenda work) -------------------------------------
+
+
+def at(conference, hour, minute=0, day=0):
+    """An aware date-time on a day of the conference, in its time zone."""
+    return _at(conference, hour, minute, day)
+
+
+def published_agenda(conference, note="", user=None):
+    """Publish the conference's draft through the real service."""
+    from conference.agenda.services import publish_agenda
+
+    return publish_agenda(conference=conference, note=note, user=user)
