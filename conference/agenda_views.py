@@ -130,8 +130,7 @@ def changelog(request, slug):
             .order_by("-number")
             .values("number", "note", "published_at", "changes")
         )
-        agenda = published.load_agenda(ref)
-        return render_to_string("conference/agenda/_changes.html", {"versions": versions, "agenda": agenda})
+        return render_to_string("conference/agenda/_changes.html", {"versions": versions, "slug": ref.slug})
 
     fragment = published.cached_render(ref, "changes", "", render_fragment)
     response = render(

@@ -79,7 +79,9 @@ def version_ref(slug, number=None):
         versions = versions.filter(number=number)
     row = versions.order_by("-number").values(*_FIELDS).first()
     if row is None:
-        raise Http404("This conference has not published its agenda yet." if number is None else "No such version.")
+        if number is None:
+            raise Http404("This conference has not published its agenda yet.")
+        raise Http404(f"This conference has not published version {number} of its agenda.")
     return _ref(row)
 
 
