@@ -292,6 +292,6 @@ class Agenda:
         if now.date() < self.starts_on or now.date() > self.ends_on:
             return [], []
         running = [i for i in live if i.starts_at <= now < i.ends_at]
-        upcoming = [i for i in live if i.starts_at > now and i.starts_at.date() == now.date()]
+        upcoming = [i for i in live if i.starts_at > now]
         following = [i for i in upcoming if i.starts_at == upcoming[0].starts_at] if upcoming else []
         return running, following
