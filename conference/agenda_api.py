@@ -120,6 +120,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class RoomViewSet(ConferenceScoped, viewsets.ModelViewSet):
+    queryset = Room.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = RoomSerializer
 
     def get_queryset(self):
@@ -139,6 +140,7 @@ class RoomViewSet(ConferenceScoped, viewsets.ModelViewSet):
 
 
 class TrackViewSet(ConferenceScoped, viewsets.ModelViewSet):
+    queryset = Track.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = TrackSerializer
 
     def get_queryset(self):
@@ -149,6 +151,7 @@ class TrackViewSet(ConferenceScoped, viewsets.ModelViewSet):
 
 
 class SpeakerViewSet(ConferenceScoped, viewsets.ModelViewSet):
+    queryset = Speaker.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = SpeakerSerializer
 
     def get_queryset(self):
@@ -161,6 +164,7 @@ class SpeakerViewSet(ConferenceScoped, viewsets.ModelViewSet):
 class SessionViewSet(ConferenceScoped, viewsets.ModelViewSet):
     """The draft's sessions. DELETE cancels a published session and removes an unpublished one."""
 
+    queryset = Session.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = SessionSerializer
     filterset_fields = ["kind", "room", "track"]
 
