@@ -7,7 +7,7 @@ error handler turns into ``{"detail", "code"}`` answers.
 
 import datetime as dt
 
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -132,7 +132,7 @@ class RoomViewSet(ConferenceScoped, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         try:
             instance.delete()
-        except ProtectedError:
+        except (ProtectedError, RestrictedError):
             raise Conflict(
                 f"{instance.name} still has sessions (cancelled ones too: they stay in the history).",
                 code="room_in_use",

@@ -159,3 +159,22 @@ def test_unpublished_changes_compare_draft_with_latest_version(conference):
     assert services.unpublished_changes(conference) == {"added": [], "moved": [], "cancelled": []}
     services.remove_session(session=session)
     assert [c["guid"] for c in services.unpublished_changes(conference)["cancelled"]] == [str(session.guid)]
+
+
+def test_conference_with_published_agenda_can_be_deleted(conference):
+    from conference.models import Conference
+
+    SessionFactory(conference=conference, room=RoomFactory(conference=conference))
+    published_agenda(conference)
+    conference.delete()
+    assert not Conference.objects.filter(pk=conference.pk).exists()
+    assert not Session.objects.exists()
+
+
+def test_room_with_sessions_cannot_be_deleted(conference):
+    from django.db.models import RestrictedError
+
+    room = RoomFactory(conference=conference)
+    SessionFactory(conference=conference, room=room)
+    with pytest.raises(RestrictedError):
+        room.delete()
