@@ -151,6 +151,7 @@ def agenda_ics(request, slug):
         content_type="text/calendar; charset=utf-8",
         render=lambda: exporters.ics(published.load_agenda(ref)),
         filename=f"{slug}-agenda.ics",
+        cors=True,
     )
 
 
@@ -163,6 +164,7 @@ def agenda_json(request, slug):
         kind="json",
         content_type="application/json",
         render=lambda: exporters.frab(published.load_agenda(ref)),
+        cors=True,
     )
 
 

@@ -42,7 +42,7 @@ class VersionRef:
     @property
     def stamp(self):
         # The id alone is not enough: SQLite can reuse the id of a deleted row.
-        return f"{self.id}.{self.number}.{self.published_at.timestamp():.6f}"
+        return f"{self.id}.{self.number}.{self.published_at.timestamp():.6f}.{self.slug}"
 
 
 _FIELDS = (
@@ -98,7 +98,9 @@ def load_agenda(ref):
         snapshot, note = AgendaVersion.objects.values_list("snapshot", "note").get(pk=ref.id)
         data = {"snapshot": snapshot, "note": note}
         cache.set(key, data, CACHE_SECONDS)
-    return Agenda(data["snapshot"], number=ref.number, published_at=ref.published_at, note=data["note"])
+    agenda = Agenda(data["snapshot"], number=ref.number, published_at=ref.published_at, note=data["note"])
+    agenda.slug = ref.slug  # links follow the conference's address, even if it changed since publishing
+    return agenda
 
 
 def etag_for(ref, kind, variant=""):
@@ -135,7 +137,7 @@ def finish(response, *, etag, last_modified=None, max_age=60, private=False):
     return response
 
 
-def serve(request, *, ref, kind, content_type, render, variant="", filename=None, max_age=60):
+def serve(request, *, ref, kind, content_type, render, variant="", filename=None, max_age=60, cors=False):
     """The whole conditional, cached answer for a version-only output (.ics, .json, .pdf)."""
     etag = etag_for(ref, kind, variant)
     response = conditional(request, etag=etag, last_modified=ref.published_at, max_age=max_age)
@@ -144,4 +146,7 @@ def serve(request, *, ref, kind, content_type, render, variant="", filename=None
     response = HttpResponse(cached_render(ref, kind, variant, render), content_type=content_type)
     if filename:
         response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if cors:
+        # Feeds are public: web-based schedule viewers may read them from another origin.
+        response["Access-Control-Allow-Origin"] = "*"
     return finish(response, etag=etag, last_modified=ref.published_at, max_age=max_age)

@@ -3,10 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from conference.models import AgendaVersion, Room, Session
-from tests.conference.agenda_helpers import clean_cache  # noqa: F401
+from tests.conference.agenda_helpers import build_agenda, clean_cache  # noqa: F401
 from tests.factories import (
     ConferenceFactory,
     RoomFactory,
@@ -286,3 +288,16 @@ def test_agenda_api_is_in_openapi_schema(organiser_api):
     for path in ("rooms", "tracks", "speakers", "sessions"):
         assert f"/api/conferences/{{slug}}/{path}/" in paths
     assert "/api/conferences/{slug}/agenda/publish/" in paths
+
+
+@pytest.mark.parametrize("path", ["rooms/", "tracks/", "speakers/", "sessions/"])
+def test_agenda_api_list_query_count_is_fixed(organiser_api, path):
+    organiser_api.get("/api/conferences/")  # the organiser's roles are read once per user
+    counts = []
+    for sessions in (3, 30):
+        conference = ConferenceFactory()
+        build_agenda(conference, sessions=sessions)
+        with CaptureQueriesContext(connection) as queries:
+            assert organiser_api.get(_url(conference, path)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 5

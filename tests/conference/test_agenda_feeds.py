@@ -351,3 +351,10 @@ def test_public_output_query_count_is_fixed_whatever_the_sessions(
     # Rendered once per version: the next request reads the cache.
     with django_assert_max_num_queries(1):
         assert client.get(f"/{conference.slug}/{path}").status_code == 200
+
+
+def test_feeds_may_be_read_from_other_origins(client, conference):
+    SessionFactory(conference=conference)
+    published_agenda(conference)
+    for path in ("agenda.ics", "agenda.json"):
+        assert client.get(f"/{conference.slug}/{path}")["Access-Control-Allow-Origin"] == "*"
