@@ -125,12 +125,21 @@ def measure(port, path, count, headers=None):
     return status, statistics.median(times), times[max(0, int(round(0.95 * len(times))) - 1)]
 
 
-def etag_of(port, path):
+def _get(port, path, headers=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", path)
+    connection.request("GET", path, headers=headers or {})
     response = connection.getresponse()
-    response.read()
-    return response.getheader("ETag")
+    body = response.read()
+    connection.close()
+    return response, body
+
+
+def etag_of(port, path, headers=None):
+    return _get(port, path, headers)[0].getheader("ETag")
+
+
+def body_size(port, path, headers=None):
+    return len(_get(port, path, headers)[1])
 
 
 def main():
@@ -191,17 +200,20 @@ def main():
             status = measure(args.port, path, 20)[0]
             if status != 200:
                 sys.exit(f"{path} answered {status}")
-        print(f"\n{'output':<28}{'status':>7}{'median ms':>11}{'p95 ms':>9}")
+        gzip = {"Accept-Encoding": "gzip"}  # what phones and browsers send
+        print(f"\n{'output':<32}{'status':>7}{'median ms':>11}{'p95 ms':>9}{'bytes':>9}")
+
+        def row(name, path, headers=None):
+            status, median, p95 = measure(args.port, path, args.requests, headers)
+            print(f"{name:<32}{status:>7}{median:>11.2f}{p95:>9.2f}{body_size(args.port, path, headers):>9}")
+
         for name, path in paths.items():
-            status, median, p95 = measure(args.port, path, args.requests)
-            print(f"{name:<28}{status:>7}{median:>11.2f}{p95:>9.2f}")
+            row(f"{name} (gzip)", path, gzip)
         for name, path in paths.items():
-            etag = etag_of(args.port, path)
-            status, median, p95 = measure(args.port, path, args.requests, {"If-None-Match": etag})
-            print(f"{name + ' (If-None-Match)':<28}{status:>7}{median:>11.2f}{p95:>9.2f}")
-        filtered = f"/{SLUG}/agenda/?track=1"
-        status, median, p95 = measure(args.port, filtered, args.requests)
-        print(f"{'page ?track= (filtered)':<28}{status:>7}{median:>11.2f}{p95:>9.2f}")
+            row(f"{name} (identity)", path)
+        for name, path in paths.items():
+            row(f"{name} (If-None-Match)", path, {**gzip, "If-None-Match": etag_of(args.port, path, gzip)})
+        row("page ?track=1 (gzip)", f"/{SLUG}/agenda/?track=1", gzip)
         print(
             "\nUncached render, in-process (once per published version): "
             + ", ".join(f"{k} {v:.0f} ms" for k, v in cold.items())

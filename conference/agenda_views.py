@@ -8,6 +8,7 @@ reads the draft.
 import functools
 import hashlib
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -30,6 +31,11 @@ def friendly_404(view):
             return render(request, "conference/agenda/not_found.html", {"message": message}, status=404)
 
     return wrapper
+
+
+def _has_messages(request):
+    """Flash messages are per visitor: a page that shows some is not taken from the shared cache."""
+    return bool(len(messages.get_messages(request)))
 
 
 def _int(value):
@@ -60,7 +66,11 @@ def _page(request, ref, *, latest):
     user_variant = ""
     if request.user.is_authenticated:
         user_variant = hashlib.sha256(f"{request.user.pk}:{request.session.session_key}".encode()).hexdigest()[:12]
-    etag = published.etag_for(ref, "page" if latest else "version", f"{variant}:{user_variant}")
+    kind = "page" if latest else "version"
+    # Anonymous visitors (nearly everyone) get the whole page from the cache, gzipped if they accept it.
+    whole_page = not user_variant and not _has_messages(request)
+    gzip = whole_page and published.accepts_gzip(request)
+    etag = published.etag_for(ref, kind, f"{variant}:{user_variant}", gzip=gzip)
     last_modified = None if live_minute else ref.published_at
     response = published.conditional(request, etag=etag, last_modified=last_modified, private=bool(user_variant))
     if response is not None:
@@ -92,12 +102,21 @@ def _page(request, ref, *, latest):
             },
         )
 
-    fragment = published.cached_render(ref, "page" if latest else "version", variant, render_fragment)
-    response = render(
-        request,
-        "conference/agenda/page.html",
-        {"fragment": fragment, "ref": ref, "latest": latest, "conference": {"name": ref.name, "slug": ref.slug}},
-    )
+    def render_page():
+        return render_to_string(
+            "conference/agenda/page.html",
+            {
+                "fragment": published.cached_render(ref, kind, variant, render_fragment),
+                "conference": {"name": ref.name, "slug": ref.slug},
+            },
+            request=request,
+        )
+
+    if whole_page:
+        body, encoded = published.cached_body(ref, f"{kind}-html", variant, render_page, gzip=gzip)
+        response = published.respond(body, encoded, content_type="text/html; charset=utf-8")
+    else:
+        response = HttpResponse(render_page())
     return published.finish(
         response, etag=etag, last_modified=last_modified, private=bool(user_variant), max_age=30 if live_minute else 60
     )

@@ -358,3 +358,21 @@ def test_feeds_may_be_read_from_other_origins(client, conference):
     published_agenda(conference)
     for path in ("agenda.ics", "agenda.json"):
         assert client.get(f"/{conference.slug}/{path}")["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("path", ["agenda/", "agenda.ics", "agenda.json"])
+def test_public_output_is_gzipped_for_clients_that_accept_it(client, conference, path):
+    import gzip
+
+    build_agenda(conference, sessions=30)
+    published_agenda(conference)
+    plain = client.get(f"/{conference.slug}/{path}")
+    packed = client.get(f"/{conference.slug}/{path}", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    assert packed["ETag"] != plain["ETag"]
+    again = client.get(f"/{conference.slug}/{path}", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
