@@ -141,3 +141,7 @@ class AgendaVersionAdmin(admin.ModelAdmin):
     list_display = ["conference", "number", "published_at", "published_by", "note"]
     list_filter = ["conference"]
     readonly_fields = ["conference", "number", "published_at", "published_by", "snapshot", "changes"]
+
+    def has_add_permission(self, request):
+        # Versions are made only by publishing (the organiser's agenda page or the API), never by hand.
+        return False
