@@ -11,12 +11,12 @@ from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import generics, serializers, status, viewsets
+from rest_framework import generics, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from .agenda import services
 from .api_errors import Conflict
-from .models import Conference, Room, Session, Speaker, Track
+from .models import AgendaVersion, Conference, Room, Session, Speaker, Track
 
 
 class ConferenceScoped:
@@ -219,3 +219,20 @@ class PublishView(ConferenceScoped, generics.GenericAPIView):
             {"version": version.number, "published_at": version.published_at, "changes": version.changes},
             status=status.HTTP_201_CREATED,
         )
+
+
+class AgendaVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgendaVersion
+        fields = ["number", "note", "published_at", "changes"]
+
+
+class AgendaVersionList(ConferenceScoped, generics.ListAPIView):
+    """The published versions with their notes and changelogs, newest first (public: it is published)."""
+
+    serializer_class = AgendaVersionSerializer
+    permission_classes = [permissions.AllowAny]
+    queryset = AgendaVersion.objects.none()
+
+    def get_queryset(self):
+        return AgendaVersion.objects.filter(conference=self.get_conference()).defer("snapshot").order_by("-number")

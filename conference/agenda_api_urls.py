@@ -9,6 +9,9 @@ DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete
 
 urlpatterns = [
     path("conferences/<slug:slug>/agenda/publish/", agenda_api.PublishView.as_view(), name="api-agenda-publish"),
+    path(
+        "conferences/<slug:slug>/agenda/versions/", agenda_api.AgendaVersionList.as_view(), name="api-agenda-versions"
+    ),
 ]
 for prefix, viewset in (
     ("rooms", agenda_api.RoomViewSet),

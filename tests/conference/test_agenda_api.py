@@ -301,3 +301,19 @@ def test_agenda_api_list_query_count_is_fixed(organiser_api, path):
             assert organiser_api.get(_url(conference, path)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 5
+
+
+def test_versions_api_lists_published_versions_for_anyone(anon_api, conference):
+    session = SessionFactory(conference=conference)
+    published_agenda(conference, note="First")
+    from conference.agenda import services
+
+    services.remove_session(session=session)
+    published_agenda(conference, note="Second")
+    response = anon_api.get(_url(conference, "agenda/versions/"))
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [(v["number"], v["note"]) for v in results] == [(2, "Second"), (1, "First")]
+    assert [c["id"] for c in results[0]["changes"]["cancelled"]] == [session.pk]
+    assert "snapshot" not in results[0]
+    assert anon_api.post(_url(conference, "agenda/versions/"), {}, format="json").status_code == 405

@@ -333,3 +333,18 @@ def test_demo_loads_published_two_track_agenda_idempotently():
     assert Session.objects.filter(conference=conference).count() == sessions
     assert conference.agenda_versions.count() == 2
     assert Client().get("/cog-2027/agenda/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["agenda/", "agenda.ics"])
+def test_my_agenda_query_count_is_fixed_whatever_the_choices(client, path, django_assert_max_num_queries):
+    conference = ConferenceFactory()
+    registration = RegistrationFactory(invitation__conference=conference)
+    workshops = [
+        SessionFactory(conference=conference, kind=Session.Kind.WORKSHOP, starts_at=at(conference, 9 + n))
+        for n in range(8)
+    ]
+    published_agenda(conference)
+    for chosen in (workshops[:1], workshops):
+        registration.workshops.set(chosen)
+        with django_assert_max_num_queries(4):
+            assert client.get(f"/my/{registration.token}/{path}").status_code == 200
