@@ -17,6 +17,7 @@ from django.utils import timezone
 from registration.models import Registration
 
 from .agenda import exporters, published
+from .models import AgendaVersion
 
 
 def friendly_404(view):
@@ -61,6 +62,11 @@ def _page(request, ref, *, latest):
     now = timezone.now()
     track = _int(request.GET.get("track"))
     room = _int(request.GET.get("room"))
+    if track is not None or room is not None:
+        # Unknown ids are dropped before they can name a cache entry of their own.
+        tracks, rooms = published.filter_choices(ref)
+        track = track if track in tracks else None
+        room = room if room in rooms else None
     live_minute = now.strftime("%Y%m%d%H%M") if latest and _during_event(ref, now) else ""
     variant = f"t{track}:r{room}:{live_minute}"
     user_variant = ""
@@ -78,10 +84,7 @@ def _page(request, ref, *, latest):
 
     def render_fragment():
         agenda = published.load_agenda(ref)
-        track_ids = {t["id"] for t in agenda.tracks}
-        room_ids = {r["id"] for r in agenda.rooms}
-        chosen_track = track if track in track_ids else None
-        chosen_room = room if room in room_ids else None
+        chosen_track, chosen_room = track, room
         items = agenda.filtered(track=chosen_track, room=chosen_room)
         running, following = agenda.now_and_next(now) if live_minute else ([], [])
         shown = {i.id for i in items}
@@ -135,8 +138,6 @@ def version_page(request, slug, number):
 @friendly_404
 def changelog(request, slug):
     """Every published version with its note and what it changed."""
-    from conference.models import AgendaVersion
-
     ref = published.version_ref(slug)
     etag = published.etag_for(ref, "changes")
     response = published.conditional(request, etag=etag, last_modified=ref.published_at)

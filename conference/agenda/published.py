@@ -105,6 +105,16 @@ def load_agenda(ref):
     return agenda
 
 
+def filter_choices(ref):
+    """The track ids and room ids of a version (small, cached): what the page's filters accept."""
+
+    def choices():
+        agenda = load_agenda(ref)
+        return {t["id"] for t in agenda.tracks}, {r["id"] for r in agenda.rooms}
+
+    return cached_render(ref, "filters", "", choices)
+
+
 def accepts_gzip(request):
     return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
 

@@ -348,3 +348,10 @@ def test_my_agenda_query_count_is_fixed_whatever_the_choices(client, path, djang
         registration.workshops.set(chosen)
         with django_assert_max_num_queries(4):
             assert client.get(f"/my/{registration.token}/{path}").status_code == 200
+
+
+def test_agenda_page_unknown_filters_share_the_unfiltered_page(client, conference):
+    _two_track_agenda(conference)
+    plain = client.get(f"/{conference.slug}/agenda/")["ETag"]
+    assert client.get(f"/{conference.slug}/agenda/?track=987654")["ETag"] == plain
+    assert client.get(f"/{conference.slug}/agenda/?room=123456&track=x")["ETag"] == plain
