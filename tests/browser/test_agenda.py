@@ -55,3 +55,27 @@ def test_agenda_page_filtered_by_track_on_phone(page, live_server, conference):
     page.get_by_role("link", name="Show everything").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Robots in the warehouse").is_visible()
+
+
+def test_organiser_publishes_draft_and_public_sees_it(page, live_server, conference):
+    from tests.conftest import login
+    from tests.factories import OrganiserFactory
+
+    organiser = OrganiserFactory()
+    hall = RoomFactory(conference=conference, name="Hall 1")
+    SessionFactory(conference=conference, title="Opening keynote", kind=Session.Kind.KEYNOTE, room=hall)
+
+    page.goto(f"/{conference.slug}/agenda/")
+    assert page.get_by_role("heading", name="Not found").is_visible()
+
+    login(page, live_server, organiser.username, next_url=f"/organiser/{conference.slug}/agenda/")
+    # The grid: a table a day, rooms as column headers.
+    assert page.get_by_role("columnheader", name="Hall 1").first.is_visible()
+    assert page.get_by_role("link", name="Opening keynote").is_visible()
+    page.get_by_label("Note for this version").fill("First programme")
+    page.get_by_role("button", name="Publish version 1").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Published version 1: 1 new, 0 moved, 0 cancelled.").is_visible()
+
+    page.goto(f"/{conference.slug}/agenda/")
+    assert page.get_by_role("heading", name="Opening keynote").is_visible()
