@@ -65,7 +65,8 @@ class SpeakerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Speaker
         fields = ["id", "guid", "name", "organisation", "bio", "photo"]
-        read_only_fields = ["guid", "photo"]
+        read_only_fields = ["guid"]
+        extra_kwargs = {"photo": {"required": False}}
 
 
 class ConferenceDateTimeField(serializers.DateTimeField):

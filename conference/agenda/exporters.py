@@ -115,13 +115,16 @@ def room_guid(agenda, room_name):
 def _person(speaker):
     # "name" (pretalx style) and "public_name" (frab style) for older readers;
     # no integer "id", so the person matches exactly one of the schema's shapes.
-    return {
+    person = {
         "guid": speaker["guid"],
         "name": speaker["name"],
         "public_name": speaker["name"],
         "biography": speaker["bio"] or None,
         "organisation": speaker["organisation"],
     }
+    if speaker.get("photo"):
+        person["avatar"] = f"{settings.SITE_URL}{speaker['photo']}"
+    return person
 
 
 def frab(agenda):

@@ -317,3 +317,25 @@ def test_versions_api_lists_published_versions_for_anyone(anon_api, conference):
     assert [c["id"] for c in results[0]["changes"]["cancelled"]] == [session.pk]
     assert "snapshot" not in results[0]
     assert anon_api.post(_url(conference, "agenda/versions/"), {}, format="json").status_code == 405
+
+
+def test_speakers_api_accepts_optional_photo(organiser_api, conference, settings, tmp_path):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    image = io.BytesIO()
+    Image.new("RGB", (32, 32), "#1d4ed8").save(image, "PNG")
+    image.name = "priya.png"
+    image.seek(0)
+    response = organiser_api.post(
+        _url(conference, "speakers/"), {"name": "Priya Sharma", "photo": image}, format="multipart"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["photo"].endswith(".png")
+    assert list((tmp_path / "speakers").iterdir())
+    not_an_image = io.BytesIO(b"plain text")
+    not_an_image.name = "notes.png"
+    bad = organiser_api.post(_url(conference, "speakers/"), {"name": "X", "photo": not_an_image}, format="multipart")
+    assert bad.status_code == 400 and "photo" in bad.json()
