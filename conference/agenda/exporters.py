@@ -37,8 +37,7 @@ def _describe(item):
     if item.track:
         lines.append(f"Track: {item.track['name']}")
     if item.abstract:
-        lines.append("")
-        lines.append(item.abstract)
+        lines.extend(["", item.abstract] if lines else [item.abstract])
     return "\n".join(lines)
 
 

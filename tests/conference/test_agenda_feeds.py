@@ -376,3 +376,11 @@ def test_public_output_is_gzipped_for_clients_that_accept_it(client, conference,
     assert packed["ETag"] != plain["ETag"]
     again = client.get(f"/{conference.slug}/{path}", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
     assert again.status_code == 304
+
+
+def test_ics_description_of_session_without_speakers_is_its_abstract(client, conference):
+    SessionFactory(conference=conference, kind=Session.Kind.BREAK, room=None, abstract="Coffee in the foyer.")
+    published_agenda(conference)
+    (event,) = icalendar.Calendar.from_ical(client.get(f"/{conference.slug}/agenda.ics").content).walk("VEVENT")
+    assert str(event["DESCRIPTION"]) == "Coffee in the foyer."
+    assert str(event["LOCATION"]) == conference.venue
