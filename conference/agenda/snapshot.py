@@ -7,7 +7,7 @@ never changes. :class:`Agenda` wraps a snapshot for templates and exporters.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils import timezone
@@ -172,7 +172,6 @@ class Item:
     abstract: str
     cancelled: bool
     sequence: int = 0
-    state: str = field(default="")
 
     @property
     def kind_label(self):
