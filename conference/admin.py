@@ -1,5 +1,9 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
+from .agenda import rules, services
+from .agenda.errors import AgendaError
 from .models import AgendaVersion, Conference, Organisation, Room, Session, Speaker, Track
 
 
@@ -49,13 +53,87 @@ class SpeakerAdmin(admin.ModelAdmin):
     search_fields = ["name", "organisation"]
 
 
+class SessionForm(forms.ModelForm):
+    """The admin's session form runs the same clash checks as the API (conference.agenda.rules)."""
+
+    class Meta:
+        model = Session
+        fields = [
+            "conference",
+            "title",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "room",
+            "track",
+            "speakers",
+            "capacity",
+            "abstract",
+            "cancelled_at",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        conference = cleaned.get("conference")
+        if conference is None:
+            return cleaned
+        for name in ("room", "track"):
+            value = cleaned.get(name)
+            if value is not None and value.conference_id != conference.pk:
+                self.add_error(name, f"This {name} belongs to another conference.")
+        speakers = cleaned.get("speakers") or []
+        if any(p.conference_id != conference.pk for p in speakers):
+            self.add_error("speakers", "Every speaker must belong to this session's conference.")
+        if self.errors or cleaned.get("cancelled_at"):
+            return cleaned
+        try:
+            rules.check_session(
+                conference=conference,
+                starts_at=cleaned.get("starts_at"),
+                ends_at=cleaned.get("ends_at"),
+                room=cleaned.get("room"),
+                speakers=speakers,
+                session=self.instance,
+            )
+        except AgendaError as exc:
+            field = {
+                "ends_before_start": "ends_at",
+                "outside_conference": "starts_at",
+                "room_clash": "room",
+                "speaker_clash": "speakers",
+            }.get(exc.code)
+            self.add_error(field, ValidationError(exc.message, code=exc.code))
+        return cleaned
+
+
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "starts_at", "ends_at", "room", "track", "capacity", "cancelled_at"]
+    form = SessionForm
+    list_display = [
+        "title",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "room",
+        "track",
+        "capacity",
+        "cancelled_at",
+        "published_in",
+    ]
     list_filter = ["conference", "kind", "track", "room"]
     search_fields = ["title", "abstract"]
     filter_horizontal = ["speakers"]
     list_select_related = ["room", "track"]
+    readonly_fields = ["guid", "published_in"]
+
+    def delete_model(self, request, obj):
+        """Deleting a published session cancels it (it stays in the history and the .ics)."""
+        if services.remove_session(session=obj) == "cancelled":
+            messages.info(request, f"“{obj}” was published, so it is cancelled rather than deleted.")
+
+    def delete_queryset(self, request, queryset):
+        for session in queryset:
+            services.remove_session(session=session)
 
 
 @admin.register(AgendaVersion)
@@ -63,3 +141,7 @@ class AgendaVersionAdmin(admin.ModelAdmin):
     list_display = ["conference", "number", "published_at", "published_by", "note"]
     list_filter = ["conference"]
     readonly_fields = ["conference", "number", "published_at", "published_by", "snapshot", "changes"]
+
+    def has_add_permission(self, request):
+        # Versions are made only by publishing (the organiser's agenda page or the API), never by hand.
+        return False

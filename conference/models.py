@@ -204,13 +204,17 @@ class Session(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="sessions", null=True, blank=True)
+    # RESTRICT, not PROTECT: a room with sessions cannot be deleted, but a whole conference can.
+    room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="sessions", null=True, blank=True)
     track = models.ForeignKey(Track, on_delete=models.SET_NULL, related_name="sessions", null=True, blank=True)
     speakers = models.ManyToManyField(Speaker, related_name="sessions", blank=True)
     capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Places, for workshops.")
     abstract = models.TextField(blank=True)
     guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    published_in = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="The first published agenda version that held this session."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -180,3 +180,16 @@ def delegate_data(**overrides):
 
 
 _delegate_numbers = iter(range(1, 10**9))
+# --- Agenda (appended by the agenda work) -------------------------------------
+
+
+def at(conference, hour, minute=0, day=0):
+    """An aware date-time on a day of the conference, in its time zone."""
+    return _at(conference, hour, minute, day)
+
+
+def published_agenda(conference, note="", user=None):
+    """Publish the conference's draft through the real service."""
+    from conference.agenda.services import publish_agenda
+
+    return publish_agenda(conference=conference, note=note, user=user)

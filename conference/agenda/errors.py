@@ -1,0 +1,27 @@
+"""Errors of the agenda rules, with the codes CONTRACT.md names."""
+
+from conference.api_errors import ServiceError
+
+
+class AgendaError(ServiceError):
+    code = "invalid_session"
+
+
+class EndsBeforeStart(AgendaError):
+    code = "ends_before_start"
+
+
+class OutsideConference(AgendaError):
+    code = "outside_conference"
+
+
+class RoomClash(AgendaError):
+    code = "room_clash"
+
+
+class SpeakerClash(AgendaError):
+    code = "speaker_clash"
+
+
+class AgendaHasClashes(AgendaError):
+    code = "agenda_clashes"
