@@ -9,7 +9,5 @@ urlpatterns = [
     path("conferences/<slug:slug>/checkin/search/", checkin_api.SearchView.as_view(), name="checkin-search"),
     path("conferences/<slug:slug>/checkin/stats/", checkin_api.StatsView.as_view(), name="checkin-stats"),
     path("conferences/<slug:slug>/checkin/list/", checkin_api.DoorListView.as_view(), name="checkin-list"),
-    path(
-        "conferences/<slug:slug>/checkin/<int:checkin_id>/undo/", checkin_api.UndoView.as_view(), name="checkin-undo"
-    ),
+    path("conferences/<slug:slug>/checkin/<int:checkin_id>/undo/", checkin_api.UndoView.as_view(), name="checkin-undo"),
 ]

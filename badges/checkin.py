@@ -27,7 +27,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
@@ -435,7 +435,7 @@ def door_list(*, conference):
     """
     missing = list(
         Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
-        .exclude(badges__revoked_at__isnull=True)
+        .exclude(Exists(Badge.objects.filter(registration=OuterRef("pk"), revoked_at__isnull=True)))
         .values_list("pk", flat=True)
     )
     if missing:

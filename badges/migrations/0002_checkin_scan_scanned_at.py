@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('badges', '0001_initial'),
+        ("badges", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='scan',
-            name='scanned_at',
-            field=models.DateTimeField(blank=True, help_text='When the door says the scan happened (scans queued while offline).', null=True),
+            model_name="scan",
+            name="scanned_at",
+            field=models.DateTimeField(
+                blank=True, help_text="When the door says the scan happened (scans queued while offline).", null=True
+            ),
         ),
     ]
