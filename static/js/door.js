@@ -539,11 +539,16 @@ $("result-undo").addEventListener("click", async () => {
     const known = answer.registration ? local[answer.registration.id] : null;
     const checkinId = answer.checkin_id || (known && known.checkin_id);
     if (!checkinId) throw new Error("no check-in id yet");
-    const { body } = await undo(checkinId);
-    showAnswer({ result: "info", verdict: "Undone", detail: body.detail, registration: body.registration });
+    const { ok, body } = await undo(checkinId);
+    showAnswer(
+      ok
+        ? { result: "info", verdict: "Undone", detail: body.detail, registration: body.registration }
+        : { result: "info", verdict: "Not undone", detail: body.detail },
+    );
   } catch {
     showAnswer({ result: "info", verdict: "Not undone", detail: "Undo needs the network: try again when this door is online." });
   }
+  if (lastQuery) search(lastQuery);
 });
 
 // --- Search (forgotten badge) -----------------------------------------------------------------
