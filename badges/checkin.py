@@ -27,7 +27,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
@@ -101,15 +101,80 @@ def _with_live_checkin(queryset, registration_ref):
     )
 
 
+@dataclass
+class _Scanned:
+    """The delegate behind a scan, read in one flat query: the hot path builds no model instances."""
+
+    pk: int
+    conference_id: int
+    conference_name: str
+    status: str
+    first_name: str
+    last_name: str
+    badge_name: str
+    organisation_name: str
+    category: str
+    badge_id: int | None
+    badge_revoked_at: dt.datetime | None
+    live_checkin_id: int | None
+    live_checked_in_at: dt.datetime | None
+    live_gate: str | None
+
+    # The same names as Registration's, so the answers are written once.
+    full_name = property(lambda self: f"{self.first_name} {self.last_name}".strip())
+    display_badge_name = property(lambda self: self.badge_name or self.first_name)
+
+    def summary(self):
+        return {
+            "id": self.pk,
+            "name": self.full_name,
+            "badge_name": self.display_badge_name,
+            "organisation": self.organisation_name,
+            "category": self.category,
+        }
+
+
+def _scanned_fields(prefix):
+    fields = {
+        "pk": "pk",
+        "conference_id": "conference_id",
+        "conference_name": "conference__name",
+        "status": "status",
+        "first_name": "first_name",
+        "last_name": "last_name",
+        "badge_name": "badge_name",
+        "organisation_name": "invitation__organisation__name",
+        "category": "invitation__category",
+    }
+    return [prefix + path for path in fields.values()]
+
+
+_LIVE = ("live__pk", "live__checked_in_at", "live__gate")
+
+
 def _find_badge(code):
-    """The badge a code belongs to, with its registration, organisation and live check-in, in one query."""
-    queryset = Badge.objects.select_related("registration__invitation__organisation", "registration__conference")
-    return _with_live_checkin(queryset, "registration_id").filter(code=code).order_by().first()
+    """The delegate a badge code belongs to, with the badge and the live check-in, in one query."""
+    row = (
+        Badge.objects.annotate(
+            live=FilteredRelation("registration__checkins", condition=Q(registration__checkins__undone_at__isnull=True))
+        )
+        .filter(code=code)
+        .order_by()
+        .values_list(*_scanned_fields("registration__"), "pk", "revoked_at", *_LIVE)[:1]
+    )
+    row = next(iter(row), None)
+    return _Scanned(*row) if row else None
 
 
-def _find_registration(conference, registration_id):
-    queryset = Registration.objects.select_related("invitation__organisation", "conference")
-    return _with_live_checkin(queryset, "pk").filter(pk=registration_id).order_by().first()
+def _find_registration(registration_id):
+    row = (
+        Registration.objects.annotate(live=FilteredRelation("checkins", condition=Q(checkins__undone_at__isnull=True)))
+        .filter(pk=registration_id)
+        .order_by()
+        .values_list(*_scanned_fields(""), *_LIVE)[:1]
+    )
+    row = next(iter(row), None)
+    return _Scanned(*row[:9], None, None, *row[9:]) if row else None
 
 
 # --- Answers -----------------------------------------------------------------------
@@ -128,6 +193,8 @@ def _when(moment, conference):
 
 
 def registration_summary(registration):
+    if isinstance(registration, _Scanned):
+        return registration.summary()
     return {
         "id": registration.pk,
         "name": registration.full_name,
@@ -156,7 +223,7 @@ def _already_checked_in(conference, registration, first_at, first_gate):
     )
 
 
-def _decide(conference, registration, badge, live):
+def _decide(conference, registration, live):
     """The verdict for a known (or unknown) registration, without writing anything.
 
     Returns the refusal body, or None when the delegate may be admitted.
@@ -170,10 +237,10 @@ def _decide(conference, registration, badge, live):
     if registration.conference_id != conference.pk:
         return _refusal(
             WRONG_CONFERENCE,
-            f"This badge is for {registration.conference.name}, not for {conference.name}.",
+            f"This badge is for {registration.conference_name}, not for {conference.name}.",
             registration,
         )
-    if badge is not None and badge.revoked_at is not None:
+    if registration.badge_revoked_at is not None:
         return _refusal(
             REVOKED,
             "This badge was replaced by a newer one and no longer admits: "
@@ -213,7 +280,7 @@ def _replayed(conference, nonce):
     return ScanAnswer(response) if response else None
 
 
-def _scan(*, conference, registration, badge, code, gate, nonce, user, scanned_at):
+def _scan(*, conference, registration, code, gate, nonce, user, scanned_at):
     """Decide, then write the check-in (if any) and the scan row in one transaction."""
     gate = (gate or "").strip()[:100]
     nonce = (nonce or "").strip()[:100]
@@ -222,7 +289,7 @@ def _scan(*, conference, registration, badge, code, gate, nonce, user, scanned_a
         live = (registration.live_checked_in_at, registration.live_gate)
     for _attempt in range(3):
         now = timezone.now()
-        body = _decide(conference, registration, badge, live)
+        body = _decide(conference, registration, live)
         admitting = body is None
         try:
             with transaction.atomic():
@@ -231,8 +298,8 @@ def _scan(*, conference, registration, badge, code, gate, nonce, user, scanned_a
                     checked_in_at = _client_time(scanned_at, now)
                     checkin = CheckIn.objects.create(
                         conference=conference,
-                        registration=registration,
-                        badge=badge,
+                        registration_id=registration.pk,
+                        badge_id=registration.badge_id,
                         gate=gate,
                         user=user,
                         checked_in_at=checked_in_at,
@@ -250,7 +317,7 @@ def _scan(*, conference, registration, badge, code, gate, nonce, user, scanned_a
                 Scan.objects.create(
                     conference=conference,
                     code=code[:STORED_CODE_LENGTH],
-                    badge=badge,
+                    badge_id=registration.badge_id if registration else None,
                     checkin=checkin,
                     gate=gate,
                     user=user,
@@ -270,7 +337,7 @@ def _scan(*, conference, registration, badge, code, gate, nonce, user, scanned_a
             if registration is None:
                 raise
             first = (
-                CheckIn.objects.filter(registration=registration, undone_at__isnull=True)
+                CheckIn.objects.filter(registration_id=registration.pk, undone_at__isnull=True)
                 .values_list("checked_in_at", "gate")
                 .first()
             )
@@ -290,18 +357,11 @@ def scan_badge(*, conference, code, gate="", nonce="", user=None, scanned_at=Non
     """
     raw = str(code or "")
     normalised = normalise_code(raw)
-    badge = _find_badge(normalised) if is_well_formed(normalised) else None
-    registration = None
-    if badge is not None:
-        registration = badge.registration
-        registration.live_checkin_id = badge.live_checkin_id
-        registration.live_checked_in_at = badge.live_checked_in_at
-        registration.live_gate = badge.live_gate
+    registration = _find_badge(normalised) if is_well_formed(normalised) else None
     return _scan(
         conference=conference,
         registration=registration,
-        badge=badge,
-        code=normalised if badge else raw.strip(),
+        code=normalised if registration else raw.strip(),
         gate=gate,
         nonce=nonce,
         user=user,
@@ -311,11 +371,10 @@ def scan_badge(*, conference, code, gate="", nonce="", user=None, scanned_at=Non
 
 def check_in_registration(*, conference, registration_id, gate="", nonce="", user=None, scanned_at=None):
     """Check a delegate in without their badge (found by a search at the desk): the same rules as a scan."""
-    registration = _find_registration(conference, registration_id)
+    registration = _find_registration(registration_id)
     return _scan(
         conference=conference,
         registration=registration,
-        badge=None,
         code="",
         gate=gate,
         nonce=nonce,
