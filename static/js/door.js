@@ -717,9 +717,10 @@ async function startCamera() {
         const codes = await reader.detect(video);
         const code = codes.length ? codes[0].rawValue : "";
         const now = Date.now();
-        if (code && !(code === lastCameraCode.code && now - lastCameraCode.at < 3000)) {
+        // A badge held in view is read once; it is read again only after 3 s out of view.
+        if (code) {
+          if (code !== lastCameraCode.code || now - lastCameraCode.at > 3000) submitScan({ code });
           lastCameraCode = { code, at: now };
-          submitScan({ code });
         }
       } catch {
         /* a frame that could not be read */

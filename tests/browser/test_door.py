@@ -194,3 +194,54 @@ def test_door_fallback_decoder_reads_a_badge_qr_from_our_own_static_files(page, 
     wasm = [url for url in requested if url.endswith(".wasm")]
     assert wasm and all(url.startswith(live_server.url + "/static/vendor/barcode-detector/") for url in wasm)
     assert all(url.startswith((live_server.url, "data:")) for url in requested)
+
+
+def y4m_of_qr(code, path, width=640, height=480):
+    """A one-frame Y4M video of the badge's QR code: what Chromium's fake camera shows."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    segno.make(code, error="m", micro=False).save(buffer, kind="png", scale=10, border=4)
+    qr = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
+    frame = Image.new("L", (width, height), 255)
+    frame.paste(qr, ((width - qr.width) // 2, (height - qr.height) // 2))
+    chroma = bytes([128]) * (width // 2) * (height // 2)
+    with open(path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        out.write(b"FRAME\n" + frame.tobytes() + chroma + chroma)
+
+
+@pytest.fixture
+def camera_page(live_server, ada, tmp_path):
+    """A Chromium whose camera films a badge (Chromium's fake capture device fed from a file)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    video = tmp_path / "badge.y4m"
+    y4m_of_qr(current_badge(ada).code, video)
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+        context.grant_permissions(["camera"])
+        context.set_default_timeout(15_000)
+        yield context.new_page()
+        browser.close()
+
+
+def test_door_camera_scans_a_badge(camera_page, live_server, ada):
+    page = camera_page
+    open_door(page, live_server)
+    page.get_by_role("button", name="Scan with camera").click()
+    expect(page.locator("#result")).to_have_attribute("data-result", "admitted", timeout=20_000)
+    expect(page.locator("#result-name")).to_have_text("Ada L")
+    page.get_by_role("button", name="Next scan").click()
+    page.get_by_role("button", name="Stop camera").click()
+    assert CheckIn.objects.get().registration == ada
+    assert Scan.objects.count() == 1  # the same code in front of the camera is read once
