@@ -212,10 +212,8 @@ def y4m_of_qr(code, path, width=640, height=480):
 
 
 @pytest.fixture
-def camera_page(live_server, ada, tmp_path):
-    """A Chromium whose camera films a badge (Chromium's fake capture device fed from a file)."""
-    from playwright.sync_api import sync_playwright
-
+def camera_page(browser, live_server, ada, tmp_path):
+    """A second Chromium whose camera films a badge (Chromium's fake capture device fed from a file)."""
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     video = tmp_path / "badge.y4m"
@@ -226,13 +224,12 @@ def camera_page(live_server, ada, tmp_path):
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
-        context.grant_permissions(["camera"])
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        browser.close()
+    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
+    context = camera_browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    context.grant_permissions(["camera"])
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    camera_browser.close()
 
 
 def test_door_camera_scans_a_badge(camera_page, live_server, ada):
