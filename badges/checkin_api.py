@@ -67,6 +67,29 @@ _registration_schema = inline_serializer(
         "category": serializers.CharField(),
     },
 )
+
+
+def _delegate_schema(name, email=False, hashes=False):
+    fields = {
+        "id": serializers.IntegerField(),
+        "name": serializers.CharField(),
+        "badge_name": serializers.CharField(),
+        "organisation": serializers.CharField(),
+        "category": serializers.CharField(),
+        "status": serializers.CharField(),
+        "checked_in_at": serializers.DateTimeField(allow_null=True),
+        "checkin_id": serializers.IntegerField(allow_null=True),
+        "gate": serializers.CharField(allow_null=True),
+    }
+    if email:
+        fields["email"] = serializers.EmailField()
+        fields["badge_pdf"] = serializers.CharField()
+    if hashes:
+        fields["code_sha256"] = serializers.CharField(allow_null=True, help_text="SHA-256 of the current badge code.")
+        fields["revoked_sha256"] = serializers.ListField(child=serializers.CharField())
+    return lambda **kwargs: inline_serializer(name, fields, **kwargs)
+
+
 _scan_answer_schema = inline_serializer(
     "ScanAnswer",
     {
@@ -142,6 +165,15 @@ class SearchView(ConferenceCheckInView):
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="Part of a name, organisation or e-mail (2+ characters).")],
         summary="Find a delegate whose badge is forgotten",
+        responses=inline_serializer(
+            "CheckInSearchPage",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": _delegate_schema("CheckInSearchResult", email=True)(many=True),
+            },
+        ),
     )
     def get(self, request, slug):
         conference = self.get_conference()
@@ -158,7 +190,19 @@ class SearchView(ConferenceCheckInView):
 
 
 class UndoView(ConferenceCheckInView):
-    @extend_schema(request=None, summary="Undo a mistaken check-in")
+    @extend_schema(
+        request=None,
+        summary="Undo a mistaken check-in",
+        responses=inline_serializer(
+            "CheckInUndone",
+            {
+                "detail": serializers.CharField(),
+                "checkin_id": serializers.IntegerField(),
+                "undone_at": serializers.DateTimeField(),
+                "registration": _registration_schema,
+            },
+        ),
+    )
     def post(self, request, slug, checkin_id):
         conference = self.get_conference()
         return Response(checkin.undo_checkin(conference=conference, checkin_id=checkin_id, user=request.user))
@@ -190,7 +234,17 @@ class DoorListView(ConferenceCheckInView):
     so a door refreshing it every minute downloads it again only when it changed.
     """
 
-    @extend_schema(summary="The list an offline door works from")
+    @extend_schema(
+        summary="The list an offline door works from",
+        responses=inline_serializer(
+            "DoorList",
+            {
+                "conference": serializers.DictField(),
+                "count": serializers.IntegerField(),
+                "delegates": _delegate_schema("DoorListDelegate", hashes=True)(many=True),
+            },
+        ),
+    )
     def get(self, request, slug):
         data = checkin.door_list(conference=self.get_conference())
         body = json.dumps(data, cls=DjangoJSONEncoder, separators=(",", ":")).encode()

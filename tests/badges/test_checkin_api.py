@@ -317,3 +317,11 @@ def test_scan_service_decides_a_first_entry_in_four_statements(conference, peopl
     with django_assert_max_num_queries(4) as captured:
         assert scan_badge(conference=conference, code="Q" * 26, gate="North door").result == "unknown"
     assert len(_statements(captured)) == 2
+
+
+def test_checkin_endpoints_are_in_the_openapi_schema(organiser_api):
+    response = organiser_api.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    paths = json.loads(response.content)["paths"]
+    for what in ("scan/", "sync/", "search/", "stats/", "list/", "{checkin_id}/undo/"):
+        assert f"/api/conferences/{{slug}}/checkin/{what}" in paths
