@@ -26,10 +26,11 @@ badge was undone and could be admitted again in between.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from conference.api_errors import Conflict, ServiceError
 from registration.models import Registration
@@ -152,18 +153,51 @@ def _scanned_fields(prefix):
 _LIVE = ("live__pk", "live__checked_in_at", "live__gate")
 
 
+_PLACEHOLDER = "badge-code-placeholder"
+_BADGE_LOOKUP_SQL = {}  # database vendor -> the compiled look-up, with the code as its one parameter
+
+
+def _badge_lookup_sql():
+    """The SQL of the scan's one look-up, compiled by the ORM once per process.
+
+    Compiling this five-table query cost more than running it (0.6 ms against
+    0.04 ms on SQLite): every scan runs the same statement with another code.
+    """
+    sql = _BADGE_LOOKUP_SQL.get(connection.vendor)
+    if sql is None:
+        queryset = (
+            Badge.objects.annotate(
+                live=FilteredRelation(
+                    "registration__checkins", condition=Q(registration__checkins__undone_at__isnull=True)
+                )
+            )
+            .filter(code=_PLACEHOLDER)
+            .order_by()
+            .values_list(*_scanned_fields("registration__"), "pk", "revoked_at", *_LIVE)[:1]
+        )
+        sql, params = queryset.query.sql_with_params()
+        if tuple(params) != (_PLACEHOLDER,):
+            raise RuntimeError(f"The badge look-up should take only the code as parameter, not {params!r}.")
+        _BADGE_LOOKUP_SQL[connection.vendor] = sql
+    return sql
+
+
+def _aware(value):
+    """A datetime read by a raw cursor: SQLite gives text in UTC, PostgreSQL an aware datetime."""
+    if value is None or isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return value
+    value = parse_datetime(value) if isinstance(value, str) else value
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
 def _find_badge(code):
     """The delegate a badge code belongs to, with the badge and the live check-in, in one query."""
-    row = (
-        Badge.objects.annotate(
-            live=FilteredRelation("registration__checkins", condition=Q(registration__checkins__undone_at__isnull=True))
-        )
-        .filter(code=code)
-        .order_by()
-        .values_list(*_scanned_fields("registration__"), "pk", "revoked_at", *_LIVE)[:1]
-    )
-    row = next(iter(row), None)
-    return _Scanned(*row) if row else None
+    with connection.cursor() as cursor:
+        cursor.execute(_badge_lookup_sql(), [code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return _Scanned(*row[:10], _aware(row[10]), row[11], _aware(row[12]), row[13])
 
 
 def _find_registration(registration_id):

@@ -200,12 +200,33 @@ def _client_worker(args):
     return done, errors, admitted, latencies, time.time()
 
 
-def concurrent_clients(token, batches):
+def _cpu_seconds(pids):
+    """User + system CPU time of these processes so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _workers(server):
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def concurrent_clients(token, batches, server):
+    workers = _workers(server)
+    cpu_before = _cpu_seconds(workers)
     start_at = time.time() + 0.5
     with multiprocessing.get_context("fork").Pool(len(batches)) as pool:
         outcomes = pool.map(_client_worker, [(token, batch, start_at, f"Door {i}") for i, batch in enumerate(batches)])
     finished = max(o[4] for o in outcomes)
     total = sum(o[0] for o in outcomes)
+    server_cpu_ms = (_cpu_seconds(workers) - cpu_before) * 1000 / max(total, 1)
     latencies = [lat for o in outcomes for lat in o[3]]
     admitted = [code for o in outcomes for code in o[2]]
     return {
@@ -217,6 +238,9 @@ def concurrent_clients(token, batches):
         "p99_ms": round(percentile(latencies, 99), 2),
         "admitted": len(admitted),
         "admitted_twice": len(admitted) - len(set(admitted)),
+        # CPU the two gunicorn workers spent per scan, whatever else ran on the machine.
+        "server_cpu_ms_per_scan": round(server_cpu_ms, 2),
+        "load_average_1min": round(os.getloadavg()[0], 1),
     }
 
 
@@ -333,9 +357,9 @@ def run(db, browser):
             rest = codes[SINGLE:]
             distinct = [rest[i * PER_CLIENT : (i + 1) * PER_CLIENT] for i in range(CLIENTS)]
             rest = rest[CLIENTS * PER_CLIENT :]
-            throughput = concurrent_clients(token, distinct)
+            throughput = concurrent_clients(token, distinct, server)
             contended_codes, rest = rest[:CONTENDED], rest[CONTENDED:]
-            contended = concurrent_clients(token, [contended_codes] * CLIENTS)
+            contended = concurrent_clients(token, [contended_codes] * CLIENTS, server)
             enter = browser_enter_to_name(rest[:BROWSER_SCANS]) if browser else None
         finally:
             server.terminate()
