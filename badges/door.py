@@ -6,9 +6,12 @@ done by ``static/js/door.js`` (scan, camera, offline queue) and
 """
 
 from datetime import datetime
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -50,8 +53,17 @@ def door(request, slug=None):
             "conference": {"slug": conference.slug, "name": conference.name, "timezone": conference.timezone},
             "urls": _checkin_urls(conference),
             "vendor": static("vendor/barcode-detector/"),
+            "service_worker": reverse("door-service-worker"),
         }
     return render(request, "badges/door.html", context)
+
+
+def service_worker(request):
+    """The door page's service worker, served under /door/ so that its scope covers the door pages."""
+    path = finders.find("js/door-sw.js")
+    response = HttpResponse(Path(path).read_bytes(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required

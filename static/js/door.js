@@ -775,4 +775,20 @@ setInterval(refreshStats, STATS_REFRESH_MS);
 setInterval(() => {
   if (queue.length) sync();
 }, SYNC_RETRY_MS);
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.precached) document.body.dataset.doorCached = "true";
+  });
+  navigator.serviceWorker
+    .register(config.service_worker, { scope: "/door/" })
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => {
+      const assets = [...document.querySelectorAll("link[rel=stylesheet][href], script[src]")].map((el) => el.getAttribute("href") || el.getAttribute("src"));
+      const decoder = ["ponyfill.js", "zxing-exported.js", "zxing_reader.wasm"].map((name) => config.vendor + name);
+      registration.active.postMessage({ precache: [location.pathname + location.search, ...assets, ...decoder] });
+    })
+    .catch(() => {
+      /* without it the page still works offline; only a reload needs the network */
+    });
+}
 document.body.dataset.doorReady = "true";

@@ -123,3 +123,11 @@ def test_demo_checkins_without_delegates_do_nothing(conference):
     load_checkins(conference, out)
     assert not CheckIn.objects.exists()
     assert "No confirmed delegates" in out.getvalue()
+
+
+def test_door_service_worker_is_served_under_door(client):
+    response = client.get("/door/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b'addEventListener("fetch"' in body

@@ -242,3 +242,21 @@ def test_door_camera_scans_a_badge(camera_page, live_server, ada):
     page.get_by_role("button", name="Stop camera").click()
     assert CheckIn.objects.get().registration == ada
     assert Scan.objects.count() == 1  # the same code in front of the camera is read once
+
+
+def test_door_page_reloaded_while_offline_still_scans(page, live_server, ada):
+    code = current_badge(ada).code
+    open_door(page, live_server)
+    expect(page.locator("#list-status")).to_contain_text("1 delegates")
+    expect(page.locator("body")).to_have_attribute("data-door-cached", "true", timeout=15_000)
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-door-ready", "true")
+    expect(page.get_by_text("Gate: North door")).to_be_visible()
+    scan_like_a_handheld_scanner(page, code)
+    expect(page.locator("#result")).to_have_attribute("data-result", "admitted")
+    expect(page.locator("#result-name")).to_have_text("Ada L")
+    expect(page.locator("#network-status")).to_have_text("Offline: 1 scan waiting")
+    page.context.set_offline(False)
+    expect(page.locator("#network-status")).to_have_text("Online", timeout=15_000)
+    assert CheckIn.objects.get().registration == ada
