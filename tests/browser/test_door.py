@@ -260,3 +260,20 @@ def test_door_page_reloaded_while_offline_still_scans(page, live_server, ada):
     page.context.set_offline(False)
     expect(page.locator("#network-status")).to_have_text("Online", timeout=15_000)
     assert CheckIn.objects.get().registration == ada
+
+
+def test_door_falls_back_to_its_list_when_the_server_does_not_answer(page, live_server, ada):
+    """The venue Wi-Fi is up but the server cannot be reached: the browser still says online."""
+    code = current_badge(ada).code
+    open_door(page, live_server)
+    expect(page.locator("#list-status")).to_contain_text("1 delegates")
+    page.route(re.compile(r"/api/"), lambda route: route.abort("connectionrefused"))
+    scan_like_a_handheld_scanner(page, code)
+    expect(page.locator("#result")).to_have_attribute("data-result", "admitted")
+    expect(page.locator("#result-detail")).to_contain_text("Offline")
+    expect(page.locator("#network-status")).to_have_text("Offline: 1 scan waiting")
+    assert not CheckIn.objects.exists()
+    page.unroute(re.compile(r"/api/"))
+    # The queue is retried every few seconds, without any event from the browser.
+    expect(page.locator("#network-status")).to_have_text("Online", timeout=20_000)
+    assert Scan.objects.get().result == "admitted"
