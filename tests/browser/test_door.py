@@ -277,3 +277,27 @@ def test_door_falls_back_to_its_list_when_the_server_does_not_answer(page, live_
     # The queue is retried every few seconds, without any event from the browser.
     expect(page.locator("#network-status")).to_have_text("Online", timeout=20_000)
     assert Scan.objects.get().result == "admitted"
+
+
+def test_door_offline_refusals_match_the_server(page, live_server, ada):
+    old = current_badge(ada).code
+    reissue_badge(ada)
+    cancelled = RegistrationFactory(invitation=ada.invitation, status="cancelled", first_name="Carl", last_name="Cox")
+    cancelled_code = current_badge(cancelled).code
+    open_door(page, live_server)
+    expect(page.locator("#list-status")).to_contain_text("2 delegates")
+    page.context.set_offline(True)
+    expect(page.locator("#network-status")).to_have_text(re.compile("^Offline"))
+    result = page.locator("#result")
+    for code, expected, verdict in (
+        (old, "revoked", "Badge revoked"),
+        (cancelled_code, "cancelled", "Not confirmed"),
+        ("Z" * 26, "unknown", "Unknown badge"),
+    ):
+        scan_like_a_handheld_scanner(page, code.lower())
+        expect(result).to_have_attribute("data-result", expected)
+        expect(page.locator("#result-verdict")).to_have_text(verdict)
+    page.context.set_offline(False)
+    expect(page.locator("#network-status")).to_have_text("Online", timeout=15_000)
+    assert sorted(Scan.objects.values_list("result", flat=True)) == ["cancelled", "revoked", "unknown"]
+    assert not CheckIn.objects.exists()
