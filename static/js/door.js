@@ -66,6 +66,8 @@ const byHash = new Map();
 const byRevokedHash = new Map();
 const byId = new Map();
 let online = navigator.onLine !== false;
+// The session expired (or was ended): scans go on from the list and wait in the queue until a new login.
+let loggedOut = false;
 let arrivals = null;
 let registered = null;
 
@@ -351,8 +353,11 @@ function renderNetwork() {
   const status = $("network-status");
   const waiting = queue.length;
   const scans = `${waiting} scan${waiting === 1 ? "" : "s"} waiting`;
-  status.dataset.state = online ? "online" : "offline";
-  status.textContent = online ? (waiting ? `Online: sending ${scans}` : "Online") : `Offline: ${scans}`;
+  status.dataset.state = loggedOut ? "logged-out" : online ? "online" : "offline";
+  status.textContent = loggedOut
+    ? `Logged out: ${scans}`
+    : online ? (waiting ? `Online: sending ${scans}` : "Online") : `Offline: ${scans}`;
+  $("login-again").hidden = !loggedOut;
 }
 
 function saveQueue() {
@@ -386,10 +391,11 @@ async function sync() {
       scans: batch.map(({ code, registration, gate, nonce, scanned_at }) => ({ ...(registration ? { registration } : { code }), gate, nonce, scanned_at })),
     }, 15_000);
     if (response.status === 401 || response.status === 403) {
-      showLoggedOut();
+      setLoggedOut(true);
       return;
     }
     if (!response.ok) throw new Error(`sync answered ${response.status}`);
+    setLoggedOut(false);
     const data = await response.json();
     const sent = new Set();
     data.results.forEach((answer, i) => {
@@ -440,8 +446,11 @@ $("sync-report-clear").addEventListener("click", () => {
   renderReport();
 });
 
-function showLoggedOut() {
-  showAnswer({ result: "info", verdict: "Logged out", detail: "This door is logged out: log in again to go on checking in." });
+function setLoggedOut(value) {
+  if (loggedOut !== value) {
+    loggedOut = value;
+    renderNetwork();
+  }
 }
 
 // --- Scanning --------------------------------------------------------------------------------
@@ -449,7 +458,7 @@ async function submitScan(target) {
   const scan = { ...target, gate: gate(), nonce: newNonce(), scanned_at: new Date().toISOString() };
   // After a failed request the door answers from its list at once (no 2.5 s wait per person);
   // the queue's retries and the stats poll find out when the server answers again.
-  if (online && navigator.onLine !== false) {
+  if (online && !loggedOut && navigator.onLine !== false) {
     try {
       const payload = { ...target, gate: scan.gate, nonce: scan.nonce };
       const response = await postJSON(urls.scan, payload, SCAN_TIMEOUT_MS);
@@ -458,6 +467,7 @@ async function submitScan(target) {
         if (body.result) {
           showAnswer(body); // first: the person at the door is waiting
           setOnline(true);
+          setLoggedOut(false);
           remember(body);
           if (body.result === "admitted" && arrivals !== null) arrivals += 1;
           renderArrivals();
@@ -472,10 +482,9 @@ async function submitScan(target) {
         return body;
       }
       if (response.status === 401 || response.status === 403) {
-        showLoggedOut();
-        return null;
+        setLoggedOut(true); // answer from the list below; the queue waits for a new login
       }
-      // A server error: answer from the list, and let the queue retry.
+      // A server error or an expired login: answer from the list, and let the queue retry.
     } catch {
       setOnline(false);
     }

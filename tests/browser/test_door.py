@@ -301,3 +301,21 @@ def test_door_offline_refusals_match_the_server(page, live_server, ada):
     expect(page.locator("#network-status")).to_have_text("Online", timeout=15_000)
     assert sorted(Scan.objects.values_list("result", flat=True)) == ["cancelled", "revoked", "unknown"]
     assert not CheckIn.objects.exists()
+
+
+def test_door_logged_out_keeps_scanning_and_sends_after_login(page, live_server, ada):
+    code = current_badge(ada).code
+    user = open_door(page, live_server)
+    expect(page.locator("#list-status")).to_contain_text("1 delegates")
+    page.context.clear_cookies()  # the session ended
+    scan_like_a_handheld_scanner(page, code)
+    expect(page.locator("#result")).to_have_attribute("data-result", "admitted")
+    expect(page.locator("#network-status")).to_have_text("Logged out: 1 scan waiting")
+    assert not CheckIn.objects.exists()
+    page.get_by_role("button", name="Next scan").click()
+    page.get_by_role("link", name="Log in again").click()
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#network-status")).to_have_text("Online", timeout=15_000)
+    assert CheckIn.objects.get().user == user
