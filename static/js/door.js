@@ -48,6 +48,33 @@ const store = {
     }
   },
 };
+// The list can hold tens of thousands of delegates: more than localStorage takes on some
+// phones, so it lives in IndexedDB (localStorage keeps the small things: gate, queue, report).
+const listStore = {
+  db: null,
+  open() {
+    if (!this.db) {
+      this.db = new Promise((resolve, reject) => {
+        const request = indexedDB.open("door", 1);
+        request.onupgradeneeded = () => request.result.createObjectStore("lists");
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    }
+    return this.db;
+  },
+  async run(mode, action) {
+    const db = await this.open();
+    return new Promise((resolve, reject) => {
+      const request = action(db.transaction("lists", mode).objectStore("lists"));
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  },
+  get: (key) => listStore.run("readonly", (lists) => lists.get(key)),
+  set: (key, value) => listStore.run("readwrite", (lists) => lists.put(value, key)),
+};
+
 const KEY = {
   gate: "door:gate",
   list: `door:list:${slug}`,
@@ -268,8 +295,12 @@ async function refreshList() {
     const owed = new Set(queue.filter((scan) => scan.local_result === "admitted").map((scan) => scan.registration_id));
     local = Object.fromEntries(Object.entries(local).filter(([id]) => owed.has(Number(id))));
     store.set(KEY.local, local);
-    if (!store.set(KEY.list, data)) store.set(KEY.list, null);
-    store.set(KEY.etag, response.headers.get("ETag"));
+    try {
+      await listStore.set(KEY.list, data);
+      store.set(KEY.etag, response.headers.get("ETag"));
+    } catch {
+      store.set(KEY.etag, null); // kept in memory only: download it whole next time
+    }
   } catch {
     setOnline(false);
   }
@@ -771,15 +802,19 @@ document.addEventListener("visibilitychange", () => {
   if (!document.hidden) focusScanner();
 });
 
-const stored = store.get(KEY.list, null);
-if (stored) indexList(stored);
 renderGate();
 renderNetwork();
 renderReport();
 renderArrivals();
 renderListStatus();
 if (gate()) codeInput.focus();
-refreshList();
+listStore
+  .get(KEY.list)
+  .then((stored) => {
+    if (stored && !list) indexList(stored);
+  })
+  .catch(() => {})
+  .finally(refreshList);
 refreshStats();
 sync();
 setInterval(refreshList, LIST_REFRESH_MS);
