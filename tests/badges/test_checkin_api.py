@@ -325,3 +325,34 @@ def test_checkin_endpoints_are_in_the_openapi_schema(organiser_api):
     paths = json.loads(response.content)["paths"]
     for what in ("scan/", "sync/", "search/", "stats/", "list/", "{checkin_id}/undo/"):
         assert f"/api/conferences/{{slug}}/checkin/{what}" in paths
+
+
+def _api_operations():
+    """Every operation of the API schema, as (method, path template)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            if method in {"get", "post", "put", "patch", "delete"}:
+                yield method, path
+
+
+def test_door_staff_cannot_edit_anything_or_read_exports_outside_checkin(door_api, conference):
+    """Whatever the other parts add to the API: door staff may only check in (and reprint a badge)."""
+    import re
+
+    checked = 0
+    for method, template in _api_operations():
+        is_write = method != "get"
+        is_export = re.search(r"export|\.csv|\.xlsx", template) is not None
+        if "/checkin/" in template or template.startswith("/api/rsvp/") or not (is_write or is_export):
+            continue
+        if "reissue-badge" in template:  # the badges part decides who may reissue at the desk
+            continue
+        path = re.sub(r"\{slug\}", conference.slug, template)
+        path = re.sub(r"\{[^}]+\}", "1", path)
+        response = getattr(door_api, method)(path, {}, format="json")
+        assert response.status_code == 403, (method, template, response.status_code)
+        checked += 1
+    assert checked >= 3  # at least the conferences API's writes
