@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from . import door
+
+urlpatterns = [
+    path("<slug:slug>/arrivals/", door.arrivals, name="organiser-arrivals"),
+]

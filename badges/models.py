@@ -81,6 +81,9 @@ class Scan(models.Model):
     nonce = models.CharField(max_length=100, blank=True)
     response = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
+    scanned_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the door says the scan happened (scans queued while offline)."
+    )
 
     class Meta:
         ordering = ["-created_at"]
