@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.db import connection
 from django.http import JsonResponse
@@ -21,6 +22,18 @@ def healthz(request):
     except Exception as exc:  # any database failure means "not healthy"
         return JsonResponse({"status": "unavailable", "detail": str(exc)[:200]}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+class LoginView(auth_views.LoginView):
+    """After logging in, each role lands where its work is (unless ?next= says otherwise)."""
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if roles.is_organiser(user):
+            return "/organiser/"
+        if roles.is_door_staff(user):
+            return "/door/"
+        return super().get_default_redirect_url()
 
 
 organiser_required = user_passes_test(roles.is_organiser, login_url="login")

@@ -158,3 +158,25 @@ def test_sqlite_default_holds_concurrent_read_then_write_transactions(tmp_path):
         cursor.execute("SELECT n FROM counter WHERE id = 1")
         assert cursor.fetchone()[0] == 200
     check.close()
+
+
+def test_login_lands_each_role_where_its_work_is(client, organiser, door_staff):
+    password = "correct horse battery staple"
+    response = client.post("/accounts/login/", {"username": organiser.username, "password": password})
+    assert response.status_code == 302 and response["Location"] == "/organiser/"
+    client.logout()
+    response = client.post("/accounts/login/", {"username": door_staff.username, "password": password})
+    assert response.status_code == 302 and response["Location"] == "/door/"
+    client.logout()
+    response = client.post("/accounts/login/", {"username": door_staff.username, "password": password, "next": "/"})
+    assert response["Location"] == "/"
+
+
+def test_navigation_offers_pages_by_role(client, organiser, door_staff):
+    ConferenceFactory()
+    client.force_login(door_staff)
+    body = client.get("/").content.decode()
+    assert 'href="/door/"' in body and 'href="/organiser/"' not in body
+    client.force_login(organiser)
+    body = client.get("/").content.decode()
+    assert 'href="/door/"' in body and 'href="/organiser/"' in body
