@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("my/<str:token>/badge.pdf", views.my_badge, name="my-badge"),
+]

@@ -144,3 +144,15 @@ class SessionFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyAttribute(lambda s: _at(s.conference, 10))
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(minutes=45))
     room = factory.SubFactory(RoomFactory, conference=factory.SelfAttribute("..conference"))
+
+
+# --- Badges ---------------------------------------------------------------
+
+from badges.models import Badge  # noqa: E402
+
+
+class BadgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Badge
+
+    registration = factory.SubFactory(RegistrationFactory)

@@ -1,0 +1,286 @@
+"""Badges as PDF: WeasyPrint renders ``templates/badges/badge.html``.
+
+Where the time goes, and what this module does about it (bench/README.md has
+the profile):
+
+- A small WeasyPrint document spends most of its time embedding fonts. With
+  ``libharfbuzz-subset0`` installed WeasyPrint subsets with HarfBuzz (about
+  ten times faster than fontTools); ``full_fonts`` stays off, so a badge
+  embeds only the glyphs it prints.
+- The stylesheet is parsed once per process against one shared
+  ``FontConfiguration`` (its ``@font-face``-free font lookups are cached by
+  fontconfig), and images are cached across documents.
+- Many badges are many pages of ONE document (fonts embedded once per
+  document, not once per badge). Bulk runs render batches of
+  ``BATCH_SIZE`` badges, in a pool of processes when there are several
+  batches, and merge the batch PDFs with pypdf, so memory stays bounded
+  whatever the number of badges.
+
+The QR code is an inline SVG (vector: sharp at any printer resolution, no
+resampling by the printer driver). A 1-pixel-a-module PNG with
+``image-rendering: pixelated`` renders slightly faster (bench/README.md
+measures both); the difference is a couple of milliseconds a badge, which
+the one-badge target absorbs, so the badge gets the vector the brief asks for.
+"""
+
+import io
+import math
+import os
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import formats
+
+from registration.models import CATEGORY_COLOURS, Category
+
+LAYOUTS = ("a6", "a4")
+BATCH_SIZE = 100  # badges a document in bulk runs: a multiple of 4 (an A4 sheet)
+QR_MODULE_MM = 0.8  # printed module width (CONTRACT.md: at least 0.5 mm)
+QR_BORDER = 4  # quiet zone, in modules
+QR_FORMATS = ("svg", "png")
+QR_FORMAT = "svg"
+
+# The fonts, in fallback order (Debian: fonts-noto-core, fonts-noto-cjk).
+# Pango picks, glyph by glyph, the first family that has the glyph.
+FONT_STACK = [
+    "Noto Sans",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Noto Sans Devanagari",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK KR",
+    "sans-serif",
+]
+
+# Text fitting: usable width of a badge, and for each line of text the sizes
+# (pt) to try, largest first, and the height (mm) it may take.
+TEXT_WIDTH_MM = 93
+FIELD_FIT = {
+    "badge_name": ((44, 34, 28, 24, 20, 16, 13, 11, 9), 34),
+    "full_name": ((14, 12, 11, 10, 9, 8, 7), 20),
+    "job_title": ((11, 10, 9, 8, 7, 6.5), 15),
+    "organisation": ((13, 12, 11, 10, 9, 8, 7, 6.5), 20),
+}
+LINE_HEIGHT = 1.25
+PT_PER_MM = 72 / 25.4
+
+
+def text_units(text):
+    """The width of ``text`` in average Latin characters (CJK and other wide characters count ~1.7)."""
+    units = 0.0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        units += 1.7 if unicodedata.east_asian_width(char) in ("W", "F") else 1.0
+    return units
+
+
+def fit_font_size(text, field):
+    """The largest size of ``field``'s scale at which ``text`` fits the height allowed.
+
+    An estimate with room to spare (0.65 em a character, lines 85 % full to
+    allow for word wrapping); the template also wraps anywhere, so text never
+    runs past the edge. The tests check the laid-out boxes stay inside the badge.
+    """
+    sizes, height_mm = FIELD_FIT[field]
+    width_pt = TEXT_WIDTH_MM * PT_PER_MM * 0.85
+    units = max(text_units(text), 1)
+    for size in sizes:
+        lines = math.ceil(units * 0.65 * size / width_pt)
+        if lines * size * LINE_HEIGHT <= height_mm * PT_PER_MM:
+            return size
+    return sizes[-1]
+
+
+def text_direction(text):
+    """``rtl`` when the first strong character is right to left (Arabic, Hebrew), else ``ltr``.
+
+    HTML's ``dir="auto"`` does this in browsers; WeasyPrint honours only
+    explicit ``dir="rtl"``/``"ltr"``, so the direction is decided here.
+    """
+    for char in text:
+        bidi = unicodedata.bidirectional(char)
+        if bidi in ("R", "AL"):
+            return "rtl"
+        if bidi == "L":
+            return "ltr"
+    return "ltr"
+
+
+def cjk_language(text):
+    """``ja``, ``ko`` or ``zh`` for text with CJK characters (so Han characters take the right forms), else ""."""
+    has_han = False
+    for char in text:
+        code = ord(char)
+        if 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF:
+            return "ja"
+        if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+            return "ko"
+        if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
+            has_han = True
+    return "zh" if has_han else ""
+
+
+def _text(value, field=None):
+    value = (value or "").strip()
+    return {
+        "text": value,
+        "dir": text_direction(value),
+        "lang": cjk_language(value),
+        "size": fit_font_size(value, field) if field else None,
+    }
+
+
+def conference_dates(conference):
+    """ "14–15 October 2027", "30 September – 1 October 2027", or one day."""
+    start, end = conference.starts_on, conference.ends_on
+    if start == end:
+        return formats.date_format(start, "j F Y")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{formats.date_format(end, 'j F Y')}"
+    if start.year == end.year:
+        return f"{formats.date_format(start, 'j F')} – {formats.date_format(end, 'j F Y')}"
+    return f"{formats.date_format(start, 'j F Y')} – {formats.date_format(end, 'j F Y')}"
+
+
+def badge_data(badge):
+    """Everything one badge prints, as plain data (picklable: batches go to other processes).
+
+    ``badge`` has its registration, invitation, organisation and conference
+    loaded (``services.badges_to_print`` and ``find_badge`` do that).
+    """
+    registration = badge.registration
+    conference = registration.conference
+    invitation = registration.invitation
+    category = invitation.category
+    return {
+        "code": badge.code,
+        "badge_name": _text(registration.display_badge_name, "badge_name"),
+        "full_name": _text(registration.full_name, "full_name"),
+        "job_title": _text(registration.job_title, "job_title"),
+        "organisation": _text(invitation.organisation.name, "organisation"),
+        "category": Category(category).label if category in Category.values else category,
+        "colour": CATEGORY_COLOURS.get(category, "#374151"),
+        "conference": _text(conference.name),
+        "dates": conference_dates(conference),
+    }
+
+
+def qr_markup(code, qr_format=QR_FORMAT):
+    """The QR code of ``code`` as inline SVG or a PNG ``<img>``, sized so a module is QR_MODULE_MM wide."""
+    qr = segno.make(code, error="m", micro=False)
+    width_mm = qr.symbol_size(scale=1, border=QR_BORDER)[0] * QR_MODULE_MM
+    style = f"width:{width_mm:.2f}mm;height:{width_mm:.2f}mm"
+    if qr_format == "png":
+        return f'<img class="qr" alt="" style="{style}" src="{qr.png_data_uri(scale=1, border=QR_BORDER)}">'
+    svg = qr.svg_inline(scale=1, border=QR_BORDER, omitsize=True, svgclass="qr")
+    return svg.replace("<svg ", f'<svg style="{style}" ', 1)
+
+
+_process_state = {}
+
+
+def _weasy():
+    """This process's WeasyPrint objects: font configuration, parsed stylesheets, image cache.
+
+    Made on first use in each process (a forked pool worker inherits the
+    parent's if it had made them already).
+    """
+    state = _process_state.get(os.getpid())
+    if state is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        font_config = FontConfiguration()
+        source = (Path(settings.BASE_DIR) / "templates" / "badges" / "badge.css").read_text()
+        family = ", ".join(f'"{name}"' if " " in name else name for name in FONT_STACK)
+        source = source.replace("/*FONT_STACK*/", family)
+        state = {
+            "font_config": font_config,
+            "css": CSS(string=source, font_config=font_config),
+            "cache": {},
+        }
+        _process_state.clear()
+        _process_state[os.getpid()] = state
+    return state
+
+
+def render_html(items, layout="a6", qr_format=QR_FORMAT):
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    badges = [{**item, "qr": qr_markup(item["code"], qr_format)} for item in items]
+    sheets = [badges[i : i + 4] for i in range(0, len(badges), 4)] if layout == "a4" else []
+    return render_to_string(
+        "badges/badge.html",
+        {"layout": layout, "badges": badges, "sheets": sheets},
+    )
+
+
+def render_document(items, layout="a6", qr_format=QR_FORMAT):
+    """One PDF (bytes) of ``items`` (``badge_data`` dicts), in the page order given."""
+    from weasyprint import HTML
+
+    state = _weasy()
+    html = HTML(string=render_html(items, layout, qr_format), base_url=str(settings.BASE_DIR))
+    return html.write_pdf(stylesheets=[state["css"]], font_config=state["font_config"], cache=state["cache"])
+
+
+def render_badge(badge, layout="a6"):
+    """One badge's PDF (bytes)."""
+    return render_document([badge_data(badge)], layout)
+
+
+def _render_batch(args):
+    items, layout = args
+    return render_document(items, layout)
+
+
+def default_processes():
+    return max(1, min(int(getattr(settings, "BADGE_RENDER_PROCESSES", 2)), os.cpu_count() or 1))
+
+
+def write_badges(items, output, *, layout="a6", progress=None, processes=None, batch_size=BATCH_SIZE):
+    """Write one PDF of all ``items`` to the binary file ``output``, batch by batch.
+
+    Batches are rendered in a pool of ``processes`` (forked: the parent has
+    already read everything from the database, a worker only lays out plain
+    data and never touches a connection) when there are several, else here.
+    ``progress(done, total)`` is called after each batch. Memory holds one
+    merged PDF (a few hundred bytes a page) and a batch or two of layout.
+    Returns the number of pages.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    if layout == "a4":
+        batch_size = max(4, batch_size - batch_size % 4)
+    batches = [(items[i : i + batch_size], layout) for i in range(0, len(items), batch_size)] or [([], layout)]
+    processes = processes or default_processes()
+    total = len(items)
+    writer = PdfWriter()
+    done = 0
+
+    def add(pdf_bytes, count):
+        nonlocal done
+        writer.append(PdfReader(io.BytesIO(pdf_bytes)))
+        done += count
+        if progress:
+            progress(done, total)
+
+    if len(batches) > 1 and processes > 1:
+        with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("fork")) as pool:
+            for batch, pdf_bytes in zip(batches, pool.map(_render_batch, batches), strict=True):
+                add(pdf_bytes, len(batch[0]))
+    else:
+        for batch in batches:
+            add(_render_batch(batch), len(batch[0]))
+    writer.add_metadata({"/Title": "Badges", "/Producer": "COG Conference (WeasyPrint)"})
+    writer.write(output)
+    return len(writer.pages)
