@@ -58,6 +58,20 @@ FONT_STACK = [
     "sans-serif",
 ]
 
+CJK_FONTS = {"zh": "Noto Sans CJK SC", "ja": "Noto Sans CJK JP", "ko": "Noto Sans CJK KR"}
+
+
+def font_stacks():
+    """The stylesheet's font stacks: the default, and one per CJK language with that language's font first
+    among the CJK ones (Han characters take Chinese, Japanese or Korean forms)."""
+    stacks = {"/*FONT_STACK*/": FONT_STACK}
+    for lang, font in CJK_FONTS.items():
+        stack = [name for name in FONT_STACK if name != font]
+        stack.insert(FONT_STACK.index("Noto Sans CJK SC"), font)
+        stacks[f"/*FONT_STACK_{lang.upper()}*/"] = stack
+    return stacks
+
+
 # Text fitting: usable width of a badge, and for each line of text the sizes
 # (pt) to try, largest first, and the height (mm) it may take.
 TEXT_WIDTH_MM = 93
@@ -189,8 +203,9 @@ _process_state = {}
 def _weasy():
     """This process's WeasyPrint objects: font configuration, parsed stylesheets, image cache.
 
-    Made on first use in each process (a forked pool worker inherits the
-    parent's if it had made them already).
+    Made on first use in each process: a forked pool worker makes its own
+    (keyed by process id) rather than share the parent's fontconfig and Pango
+    state across a fork.
     """
     state = _process_state.get(os.getpid())
     if state is None:
@@ -199,8 +214,8 @@ def _weasy():
 
         font_config = FontConfiguration()
         source = (Path(settings.BASE_DIR) / "templates" / "badges" / "badge.css").read_text()
-        family = ", ".join(f'"{name}"' if " " in name else name for name in FONT_STACK)
-        source = source.replace("/*FONT_STACK*/", family)
+        for placeholder, stack in font_stacks().items():
+            source = source.replace(placeholder, ", ".join(f'"{n}"' if " " in n else n for n in stack))
         state = {
             "font_config": font_config,
             "css": CSS(string=source, font_config=font_config),
@@ -245,7 +260,7 @@ def default_processes():
     return max(1, min(int(getattr(settings, "BADGE_RENDER_PROCESSES", 2)), os.cpu_count() or 1))
 
 
-def write_badges(items, output, *, layout="a6", progress=None, processes=None, batch_size=BATCH_SIZE):
+def write_badges(items, output, *, layout="a6", progress=None, processes=None, batch_size=None):
     """Write one PDF of all ``items`` to the binary file ``output``, batch by batch.
 
     Batches are rendered in a pool of ``processes`` (forked: the parent has
@@ -259,6 +274,7 @@ def write_badges(items, output, *, layout="a6", progress=None, processes=None, b
 
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
+    batch_size = batch_size or BATCH_SIZE
     if layout == "a4":
         batch_size = max(4, batch_size - batch_size % 4)
     batches = [(items[i : i + batch_size], layout) for i in range(0, len(items), batch_size)] or [([], layout)]

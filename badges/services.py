@@ -104,7 +104,8 @@ def badges_to_print(conference, *, category=None, not_printed=False):
     registrations = Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
     if category:
         registrations = registrations.filter(invitation__category=category)
-    missing = registrations.exclude(badges__revoked_at__isnull=True).values_list("pk", flat=True)
+    current = Badge.objects.filter(revoked_at__isnull=True, registration__conference=conference)
+    missing = registrations.exclude(pk__in=current.values("registration_id")).values_list("pk", flat=True)
     new = [Badge(registration_id=pk) for pk in missing]
     if new:
         # A concurrent issuer may win for some rows; the constraint keeps one current badge.
@@ -141,7 +142,9 @@ def validate_print_options(*, layout, category=None):
         )
 
 
-def print_badges(conference, output, *, layout="a6", category=None, not_printed=False, progress=None, processes=None):
+def print_badges(
+    conference, output, *, layout="a6", category=None, not_printed=False, progress=None, processes=None, batch_size=None
+):
     """Write every chosen badge of ``conference`` into one PDF and mark them printed.
 
     ``output`` is a binary file. The badges are sorted by surname; ``a6`` is one
@@ -156,7 +159,7 @@ def print_badges(conference, output, *, layout="a6", category=None, not_printed=
     if not badges:
         raise BadgeError("No confirmed delegate's badge matches these filters.", code="no_badges", status_code=404)
     items = [badge_data(badge) for badge in badges]
-    pages = write_badges(items, output, layout=layout, progress=progress, processes=processes)
+    pages = write_badges(items, output, layout=layout, progress=progress, processes=processes, batch_size=batch_size)
     mark_printed(badges)
     return len(badges), pages
 
@@ -177,7 +180,7 @@ def start_print_job(conference, *, layout="a6", category="", not_printed=False, 
     return job
 
 
-def run_print_job(job, *, processes=None):
+def run_print_job(job, *, processes=None, batch_size=None):
     """Render ``job``'s PDF into its file, recording progress as it goes (called by the task)."""
     job.status = BadgePrintJob.Status.RUNNING
     job.started_at = timezone.now()
@@ -196,6 +199,7 @@ def run_print_job(job, *, processes=None):
                 not_printed=job.not_printed,
                 progress=progress,
                 processes=processes,
+                batch_size=batch_size,
             )
             output.seek(0)
             job.file.save(f"badges-{job.conference.slug}-{job.layout}-{job.pk}.pdf", File(output), save=False)

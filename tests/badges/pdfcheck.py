@@ -1,6 +1,7 @@
 """Reading real badge PDFs back: pages, text, fonts, glyphs and QR codes (pypdf, pypdfium2, zxing-cpp)."""
 
 import io
+import re
 
 import pypdfium2 as pdfium
 import zxingcpp
@@ -57,26 +58,43 @@ def embedded_fonts(pdf_bytes):
     return names
 
 
-def notdef_glyphs(pdf_bytes):
-    """How many times a page shows glyph 0 (.notdef, the "missing glyph" box) with a CID font.
+def _code_to_cid(font):
+    """How a Type0 font maps two-byte codes to glyphs: identity, or the font's own CMap.
 
-    WeasyPrint writes text with Identity-H fonts: every glyph is two bytes, its
-    glyph id; 0 is .notdef.
+    WeasyPrint writes ``/Identity-H`` when every glyph exists; when some text has
+    no glyph in any font it writes a CMap that sends those codes to CID 0.
     """
+    encoding = font.get("/Encoding")
+    if not hasattr(encoding, "get_object") or not hasattr(encoding.get_object(), "get_data"):
+        return None  # /Identity-H
+    mapping = {}
+    for line in encoding.get_object().get_data().decode("latin-1").splitlines():
+        match = re.fullmatch(r"<([0-9a-fA-F]{4})>\s+(\d+)", line.strip())
+        if match:
+            mapping[int(match.group(1), 16)] = int(match.group(2))
+    return mapping
+
+
+def notdef_glyphs(pdf_bytes):
+    """How many glyphs shown are .notdef (CID 0, the "missing glyph" box) in the PDF's CID fonts."""
     reader = PdfReader(io.BytesIO(pdf_bytes))
     count = 0
     for page in reader.pages:
-        fonts = page.get("/Resources", {}).get("/Font", {})
-        cid_fonts = {name for name, ref in fonts.items() if ref.get_object().get("/Subtype") == "/Type0"}
+        fonts = {name: ref.get_object() for name, ref in page.get("/Resources", {}).get("/Font", {}).items()}
+        maps = {name: _code_to_cid(font) for name, font in fonts.items() if font.get("/Subtype") == "/Type0"}
         current = None
         for operands, operator in ContentStream(page.get_contents(), reader).operations:
             if operator == b"Tf":
                 current = operands[0]
-            elif operator in (b"Tj", b"TJ", b"'", b'"') and current in cid_fonts:
+            elif operator in (b"Tj", b"TJ", b"'", b'"') and current in maps:
+                mapping = maps[current]
                 strings = operands[0] if operator == b"TJ" else [operands[-1]]
                 for item in strings:
                     if isinstance(item, (int, float)):
                         continue
                     raw = item.original_bytes if hasattr(item, "original_bytes") else bytes(item)
-                    count += sum(1 for i in range(0, len(raw) - 1, 2) if raw[i] == 0 and raw[i + 1] == 0)
+                    for i in range(0, len(raw) - 1, 2):
+                        code = raw[i] << 8 | raw[i + 1]
+                        cid = code if mapping is None else mapping.get(code, 0)
+                        count += cid == 0
     return count
