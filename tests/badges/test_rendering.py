@@ -49,17 +49,57 @@ def test_badge_pdf_qr_code_decodes_to_the_badge_code():
     assert text == badge.code
 
 
-def test_badge_qr_modules_are_at_least_half_a_millimetre_with_a_four_module_quiet_zone():
+@pytest.mark.parametrize("qr_format", rendering.QR_FORMATS)
+def test_badge_qr_modules_are_at_least_half_a_millimetre_with_a_four_module_quiet_zone(qr_format):
+    import pypdfium2 as pdfium
+
     badge = services.current_badge(RegistrationFactory())
-    pdf = rendering.render_badge(badge)
-    [(_, width_mm)] = qr_codes(pdf, dpi=600)
+    pdf = rendering.render_document([rendering.badge_data(badge)], qr_format=qr_format)
+    dpi = 600
+    [(text, width_mm)] = qr_codes(pdf, dpi=dpi)
+    assert text == badge.code
     modules = segno.make(badge.code, error="m", micro=False).symbol_size(border=0)[0]
     module_mm = width_mm / modules
     assert module_mm >= 0.5
     assert module_mm == pytest.approx(QR_MODULE_MM, abs=0.03)
-    assert QR_BORDER == 4
-    # The quiet zone: the rendered SVG's viewBox is the symbol plus four modules each side.
-    assert f'viewBox="0 0 {modules + 8} {modules + 8}"' in rendering.qr_markup(badge.code)
+    # The quiet zone: the four modules around the symbol are white on the printed page.
+    image = pdfium.PdfDocument(pdf)[0].render(scale=dpi / 72).to_pil().convert("L")
+    symbol = _dark_bounding_box(image, around=qr_codes_position(pdf, dpi))
+    module_px = (symbol[2] - symbol[0]) / modules
+    quiet = QR_BORDER * module_px
+    left, top, right, bottom = symbol
+    ring = image.crop(
+        (round(left - quiet) + 2, round(top - quiet) + 2, round(right + quiet) - 2, round(bottom + quiet) - 2)
+    )
+    inner = (round(quiet) - 2, round(quiet) - 2, round(quiet) - 2 + right - left, round(quiet) - 2 + bottom - top)
+    dark_outside = [
+        (x, y)
+        for y in range(ring.height)
+        for x in range(0, ring.width, 3)
+        if not (inner[0] <= x < inner[2] and inner[1] <= y < inner[3]) and ring.getpixel((x, y)) < 128
+    ]
+    assert dark_outside == []
+
+
+def qr_codes_position(pdf, dpi):
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    image = pdfium.PdfDocument(pdf)[0].render(scale=dpi / 72).to_pil()
+    [result] = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    p = result.position
+    xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
+    ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _dark_bounding_box(image, around):
+    """The exact box of the dark modules near zxing's (approximate) corners of the symbol."""
+    left, top, right, bottom = around
+    pad = 40
+    region = image.crop((left - pad, top - pad, right + pad, bottom + pad)).point(lambda v: 255 if v < 128 else 0)
+    box = region.getbbox()
+    return box[0] + left - pad, box[1] + top - pad, box[2] + left - pad, box[3] + top - pad
 
 
 def test_badge_shows_names_organisation_job_category_and_conference():
