@@ -8,8 +8,8 @@ the profile):
   ten times faster than fontTools); ``full_fonts`` stays off, so a badge
   embeds only the glyphs it prints.
 - The stylesheet is parsed once per process against one shared
-  ``FontConfiguration`` (its ``@font-face``-free font lookups are cached by
-  fontconfig), and images are cached across documents.
+  ``FontConfiguration`` (fontconfig's font lookups stay cached between
+  documents). Images are not cached across documents: every QR code differs.
 - Many badges are many pages of ONE document (fonts embedded once per
   document, not once per badge). Bulk runs render batches of
   ``BATCH_SIZE`` badges, in a pool of processes when there are several
@@ -207,7 +207,7 @@ _process_state = {}
 
 
 def _weasy():
-    """This process's WeasyPrint objects: font configuration, parsed stylesheets, image cache.
+    """This process's WeasyPrint objects: the font configuration and the parsed stylesheet.
 
     Made on first use in each process: a forked pool worker makes its own
     (keyed by process id) rather than share the parent's fontconfig and Pango
@@ -222,11 +222,7 @@ def _weasy():
         source = (Path(settings.BASE_DIR) / "templates" / "badges" / "badge.css").read_text()
         for placeholder, stack in font_stacks().items():
             source = source.replace(placeholder, ", ".join(f'"{n}"' if " " in n else n for n in stack))
-        state = {
-            "font_config": font_config,
-            "css": CSS(string=source, font_config=font_config),
-            "cache": {},
-        }
+        state = {"font_config": font_config, "css": CSS(string=source, font_config=font_config)}
         _process_state.clear()
         _process_state[os.getpid()] = state
     return state
@@ -249,7 +245,9 @@ def render_document(items, layout="a6", qr_format=None):
 
     state = _weasy()
     html = HTML(string=render_html(items, layout, qr_format), base_url=str(settings.BASE_DIR))
-    return html.write_pdf(stylesheets=[state["css"]], font_config=state["font_config"], cache=state["cache"])
+    # A fresh image cache a document: every QR image is unique, so a cache kept
+    # across documents would only grow in a long-lived worker.
+    return html.write_pdf(stylesheets=[state["css"]], font_config=state["font_config"], cache={})
 
 
 def render_badge(badge, layout="a6"):
