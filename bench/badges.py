@@ -422,6 +422,24 @@ def bench_in_process(repeat):
             "100_badges_pdf_kib": round(sizes[qr_format] / 1024),
         }
         print(f"qr {qr_format}", results[f"qr {qr_format}"], flush=True)
+    # Where the time goes, by phase (CPU time, no profiler overhead).
+    from weasyprint import HTML
+
+    state = rendering._weasy()
+    for label, work_items, n in (("one badge", [latin], repeat), ("100 badges, one document", items, 3)):
+        phases = {"html (template + QR code)": 0.0, "parse + style + layout": 0.0, "draw + fonts + PDF": 0.0}
+        for _ in range(n):
+            t0 = time.process_time()
+            html = rendering.render_html(work_items)
+            t1 = time.process_time()
+            document = HTML(string=html).render(stylesheets=[state["css"]], font_config=state["font_config"])
+            t2 = time.process_time()
+            document.write_pdf()
+            t3 = time.process_time()
+            for key, value in zip(phases, (t1 - t0, t2 - t1, t3 - t2), strict=True):
+                phases[key] += value
+        results[f"phases, {label} (CPU ms)"] = {k: round(v * 1000 / n, 1) for k, v in phases.items()}
+        print(f"phases, {label}", results[f"phases, {label} (CPU ms)"], flush=True)
     profiles = {}
     for label, work in (
         ("one badge x50", lambda: [rendering.render_document([latin]) for _ in range(50)]),
@@ -458,6 +476,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, no 5,000 run")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument("--in-process-only", action="store_true", help="only part 4 (no gunicorn)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-badges-"))
     db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
@@ -475,12 +494,14 @@ def main():
     started = time.perf_counter()
     token, slugs = build_data(counts)
     print(f"data ready in {time.perf_counter() - started:.1f} s ({db_url})", flush=True)
-    port = args.port or free_port()
-    server = Gunicorn(env, port)
-    try:
-        http = bench_http(token, slugs, f"http://127.0.0.1:{port}", 40 if args.quick else 200, server.proc.pid)
-    finally:
-        server.stop()
+    http = {}
+    if not args.in_process_only:
+        port = args.port or free_port()
+        server = Gunicorn(env, port)
+        try:
+            http = bench_http(token, slugs, f"http://127.0.0.1:{port}", 40 if args.quick else 200, server.proc.pid)
+        finally:
+            server.stop()
     in_process, profiles = bench_in_process(20 if args.quick else 100)
     in_process["segno, one QR code (make + PNG)"] = bench_segno()
     report = {

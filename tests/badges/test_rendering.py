@@ -8,7 +8,7 @@ import segno
 
 from badges import rendering, services
 from badges.rendering import QR_BORDER, QR_MODULE_MM
-from registration.models import CATEGORY_COLOURS
+from registration.models import CATEGORY_COLOURS, Category
 from tests.badges.pdfcheck import embedded_fonts, notdef_glyphs, page_count, page_sizes_mm, page_texts, qr_codes
 from tests.factories import ConferenceFactory, InvitationFactory, OrganisationFactory, RegistrationFactory
 
@@ -115,11 +115,19 @@ def test_badge_shows_names_organisation_job_category_and_conference():
     assert rendering.conference_dates(conference) in text
 
 
-def test_badge_band_is_in_the_category_colour():
-    registration = delegate(ConferenceFactory(), "Ada", "Lovelace", "Analytical Engines", category="press")
-    html = rendering.render_html([rendering.badge_data(services.current_badge(registration))])
-    assert f"background-color:{CATEGORY_COLOURS['press']}" in html
-    assert ">Press<" in html
+@pytest.mark.parametrize("category", list(CATEGORY_COLOURS))
+def test_badge_band_is_printed_in_the_category_colour(category):
+    import pypdfium2 as pdfium
+
+    registration = delegate(ConferenceFactory(), "Ada", "Lovelace", "Analytical Engines", category=category)
+    pdf = rendering.render_badge(services.current_badge(registration))
+    assert Category(category).label.upper() in page_texts(pdf)[0]
+    dpi = 72
+    image = pdfium.PdfDocument(pdf)[0].render(scale=dpi / 72).to_pil().convert("RGB")
+    # a point in the band (the bottom 13 mm), left of the category's name
+    pixel = image.getpixel((round(4 / 25.4 * dpi), round((148 - 4) / 25.4 * dpi)))
+    expected = tuple(int(CATEGORY_COLOURS[category][i : i + 2], 16) for i in (1, 3, 5))
+    assert all(abs(a - b) <= 3 for a, b in zip(pixel, expected, strict=True)), (pixel, expected)
 
 
 @pytest.mark.parametrize(("script", "first", "last", "org"), NAMES, ids=[n[0] for n in NAMES])
