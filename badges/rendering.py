@@ -26,6 +26,7 @@ badge against about 1 ms for the PNG (bench/README.md), a fifth of a one-badge
 request and about 3 s of a 2,000-badge run, for no visible difference on paper.
 """
 
+import base64
 import io
 import math
 import os
@@ -234,6 +235,29 @@ def generated_css():
 
 
 _process_state = {}
+PNG_DATA_URI = "data:image/png;base64,"
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class BadgeFetcher(URLFetcher):
+        """Decodes the QR codes' ``data:`` URIs directly; refuses every other URL.
+
+        WeasyPrint's default fetcher goes through urllib, which parses MIME
+        headers with the e-mail package: about 1 ms an image, a badge each.
+        A badge loads nothing else, so nothing else is fetched (no file or
+        network access from delegate-supplied text, whatever it contains).
+        """
+
+        def fetch(self, url, headers=None):
+            if url.startswith(PNG_DATA_URI):
+                return URLFetcherResponse(
+                    url, base64.b64decode(url[len(PNG_DATA_URI) :]), {"Content-Type": "image/png"}
+                )
+            raise ValueError(f"badges load no external resource ({url[:40]})")
+
+    return BadgeFetcher
 
 
 def _weasy():
@@ -253,7 +277,11 @@ def _weasy():
         for placeholder, stack in font_stacks().items():
             source = source.replace(placeholder, ", ".join(f'"{n}"' if " " in n else n for n in stack))
         source += "\n" + generated_css()
-        state = {"font_config": font_config, "css": CSS(string=source, font_config=font_config)}
+        state = {
+            "font_config": font_config,
+            "css": CSS(string=source, font_config=font_config),
+            "fetcher": _fetcher_class()(),
+        }
         _process_state.clear()
         _process_state[os.getpid()] = state
     return state
@@ -275,7 +303,9 @@ def render_document(items, layout="a6", qr_format=None):
     from weasyprint import HTML
 
     state = _weasy()
-    html = HTML(string=render_html(items, layout, qr_format), base_url=str(settings.BASE_DIR))
+    html = HTML(
+        string=render_html(items, layout, qr_format), base_url=str(settings.BASE_DIR), url_fetcher=state["fetcher"]
+    )
     # A fresh image cache a document: every QR image is unique, so a cache kept
     # across documents would only grow in a long-lived worker.
     return html.write_pdf(stylesheets=[state["css"]], font_config=state["font_config"], cache={})

@@ -432,7 +432,9 @@ def bench_in_process(repeat):
             t0 = time.process_time()
             html = rendering.render_html(work_items)
             t1 = time.process_time()
-            document = HTML(string=html).render(stylesheets=[state["css"]], font_config=state["font_config"])
+            document = HTML(string=html, url_fetcher=state["fetcher"]).render(
+                stylesheets=[state["css"]], font_config=state["font_config"]
+            )
             t2 = time.process_time()
             document.write_pdf()
             t3 = time.process_time()

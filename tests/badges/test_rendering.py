@@ -198,7 +198,7 @@ def test_long_names_wrap_inside_the_badge_and_are_never_cut(case, layout):
     from weasyprint import HTML
 
     state = rendering._weasy()
-    document = HTML(string=rendering.render_html([data], layout)).render(
+    document = HTML(string=rendering.render_html([data], layout), url_fetcher=state["fetcher"]).render(
         stylesheets=[state["css"]], font_config=state["font_config"]
     )
     assert len(document.pages) == 1
@@ -291,3 +291,13 @@ def test_fit_font_size_shrinks_as_text_grows():
     assert sizes == sorted(sizes, reverse=True)
     assert sizes[0] > sizes[-1]
     assert rendering.fit_font_size("王" * 6, "badge_name") < rendering.fit_font_size("W" * 6, "badge_name")
+
+
+def test_badge_markup_loads_nothing_but_its_qr_code():
+    """Delegate-supplied text is escaped; and even a URL in the markup is never fetched."""
+    registration = delegate(ConferenceFactory(), '<img src="file:///etc/passwd">', "Smith", "Org")
+    pdf = rendering.render_badge(services.current_badge(registration))
+    assert '<img src="file:///etc/passwd">' in page_texts(pdf)[0]
+    fetcher = rendering._weasy()["fetcher"]
+    with pytest.raises(ValueError, match="no external resource"):
+        fetcher.fetch("file:///etc/passwd")
