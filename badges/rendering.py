@@ -30,6 +30,7 @@ import base64
 import io
 import math
 import os
+import threading
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -330,7 +331,8 @@ def write_badges(items, output, *, layout="a6", progress=None, processes=None, b
 
     Batches are rendered in a pool of ``processes`` (forked: the parent has
     already read everything from the database, a worker only lays out plain
-    data and never touches a connection) when there are several, else here.
+    data and never touches a connection) when there are several and this
+    process runs no other thread, else here, one after the other.
     ``progress(done, total)`` is called after each batch. Memory holds one
     merged PDF (a few hundred bytes a page) and a batch or two of layout.
     Returns the number of pages.
@@ -355,7 +357,10 @@ def write_badges(items, output, *, layout="a6", progress=None, processes=None, b
         if progress:
             progress(done, total)
 
-    if len(batches) > 1 and processes > 1:
+    # Forking a process that runs other threads (a gthread gunicorn worker, a
+    # test's live server) could copy a lock another thread holds (fontconfig,
+    # Pango) into the child: there the batches are rendered here instead.
+    if len(batches) > 1 and processes > 1 and threading.active_count() == 1:
         with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("fork")) as pool:
             for batch, pdf_bytes in zip(batches, pool.map(_render_batch, batches), strict=True):
                 add(pdf_bytes, len(batch[0]))

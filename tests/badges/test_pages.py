@@ -1,6 +1,7 @@
 """Badge pages: the delegate's own badge, and the organiser's background print job with its download."""
 
 import re
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -113,6 +114,7 @@ def test_print_job_uses_the_process_pool_for_several_batches():
     conference = ConferenceFactory()
     make_delegates(conference, 10)
     job = BadgePrintJob.objects.create(conference=conference, layout="a6")
+    assert threading.active_count() == 1  # so the batches go to the forked pool
     services.run_print_job(job, processes=2, batch_size=4)
     job.refresh_from_db()
     assert (job.status, job.total, job.done, job.pages) == ("done", 10, 10, 10)

@@ -1,6 +1,7 @@
 """The real badge PDF: rendered by WeasyPrint, read back with PDFium, pypdf and zxing-cpp."""
 
 import io
+import threading
 import unicodedata
 
 import pytest
@@ -273,6 +274,8 @@ def test_write_badges_in_batches_keeps_order_and_counts(processes, layout):
     conference = ConferenceFactory()
     badges = [services.current_badge(delegate(conference, f"N{i}", f"S{i}", "Org")) for i in range(11)]
     items = [rendering.badge_data(b) for b in badges]
+    # With one thread here, processes=2 takes the forked pool (a threaded caller renders in-process).
+    assert threading.active_count() == 1
     seen = []
     output = io.BytesIO()
     pages = rendering.write_badges(
