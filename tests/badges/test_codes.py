@@ -164,3 +164,35 @@ def test_concurrent_first_issue_gives_one_badge():
     assert errors == []
     assert len(set(results)) == 1
     assert Badge.objects.filter(registration=registration).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reissues_each_succeed_and_leave_one_current_badge():
+    """Two desks reissue the same badge at once: both get a code, one stays current, history is kept."""
+    registration = RegistrationFactory()
+    first = services.current_badge(registration)
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def reissue():
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            results.append(services.reissue_badge(registration, reason="Lost").code)
+        except Exception as exc:  # recorded and asserted below
+            errors.append(exc)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=reissue) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(results)) == 2
+    current = Badge.objects.get(registration=registration, revoked_at__isnull=True)
+    assert current.code in results
+    assert Badge.objects.filter(registration=registration).count() == 3
+    assert services.find_valid_badge(first.code) is None
