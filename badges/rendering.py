@@ -3,27 +3,29 @@
 Where the time goes, and what this module does about it (bench/README.md has
 the profile):
 
-- A small WeasyPrint document spends most of its time embedding fonts. With
-  ``libharfbuzz-subset0`` installed WeasyPrint subsets with HarfBuzz (about
-  ten times faster than fontTools); ``full_fonts`` stays off, so a badge
-  embeds only the glyphs it prints.
+- Embedding fonts is what made a naive badge slow (~500 ms). With
+  ``libharfbuzz-subset0`` installed WeasyPrint subsets with HarfBuzz instead
+  of fontTools, and ``full_fonts`` stays off, so a badge embeds only the
+  glyphs it prints: a Latin badge is ~20 ms of CPU in all, two thirds of it
+  WeasyPrint's cascade and layout.
 - The stylesheet is parsed once per process against one shared
   ``FontConfiguration`` (fontconfig's font lookups stay cached between
   documents). Images are not cached across documents: every QR code differs.
 - Many badges are many pages of ONE document (fonts embedded once per
   document, not once per badge). Bulk runs render batches of
   ``BATCH_SIZE`` badges, in a pool of processes when there are several
-  batches, and merge the batch PDFs with pypdf, so memory stays bounded
-  whatever the number of badges.
+  batches, and merge the batch PDFs with pypdf: the layout in memory is
+  one batch's, and the merge keeps about 20 KiB of PDF objects a page.
 
 The QR code is a PNG of one pixel a module, drawn with ``image-rendering:
 pixelated`` (WeasyPrint writes the image with ``/Interpolate false``, so a
 viewer or printer paints every module as an exact 0.8 mm square at any
 resolution: the printed result of a vector, with no resampling blur). Inline
-SVG is the other choice, kept behind the ``BADGE_QR_FORMAT=svg`` setting:
-WeasyPrint parses and draws the SVG path in Python, which cost about 3.5 ms a
-badge against about 1 ms for the PNG (bench/README.md), a fifth of a one-badge
-request and about 3 s of a 2,000-badge run, for no visible difference on paper.
+SVG is the other choice, kept behind the ``BADGE_QR_FORMAT = "svg"`` setting:
+WeasyPrint parses and draws the SVG path in Python, which measured (CPU,
+bench/README.md) 2.7 ms more for one badge (22.4 against 19.7 ms) and 5 ms
+more a badge in bulk (100 badges: 1.69 against 1.15 s), for no visible
+difference on paper.
 """
 
 import base64
@@ -223,7 +225,7 @@ def qr_markup(code, qr_format=None):
 
 def generated_css():
     """Rules made from the settings above, so the badge markup carries classes, not inline styles
-    (WeasyPrint parses every ``style`` attribute on its own: classes cut about a quarter of the layout time)."""
+    (WeasyPrint parses every ``style`` attribute on its own: classes cut 15-25 % of the layout time)."""
     rules = []
     for sizes, _ in FIELD_FIT.values():
         for size in sizes:
@@ -333,8 +335,8 @@ def write_badges(items, output, *, layout="a6", progress=None, processes=None, b
     already read everything from the database, a worker only lays out plain
     data and never touches a connection) when there are several and this
     process runs no other thread, else here, one after the other.
-    ``progress(done, total)`` is called after each batch. Memory holds one
-    merged PDF (a few hundred bytes a page) and a batch or two of layout.
+    ``progress(done, total)`` is called after each batch. Memory holds the
+    merge (about 20 KiB of pypdf objects a page) and a batch or two of layout.
     Returns the number of pages.
     """
     from pypdf import PdfReader, PdfWriter
