@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Badge, CheckIn, Scan
+from .models import Badge, BadgePrintJob, CheckIn, Scan
 
 
 @admin.register(Badge)
@@ -25,3 +25,10 @@ class ScanAdmin(admin.ModelAdmin):
     list_display = ["code", "result", "gate", "user", "created_at"]
     list_filter = ["conference", "result", "gate"]
     search_fields = ["code", "nonce"]
+
+
+@admin.register(BadgePrintJob)
+class BadgePrintJobAdmin(admin.ModelAdmin):
+    list_display = ["conference", "layout", "category", "not_printed", "status", "done", "total", "created_at"]
+    list_filter = ["conference", "status"]
+    readonly_fields = ["status", "total", "done", "pages", "file", "error", "started_at", "finished_at"]

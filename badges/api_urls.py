@@ -1,8 +1,22 @@
+"""Badge and check-in routes under /api/ (explicit paths: the registrations list is routed by the registration app)."""
+
 from django.urls import path
 
-from . import checkin_api
+from . import api, checkin_api
 
 urlpatterns = [
+    # Badges (badges/api.py).
+    path(
+        "conferences/<slug:slug>/registrations/<int:pk>/badge.pdf",
+        api.RegistrationBadgePDF.as_view(),
+        name="api-registration-badge",
+    ),
+    path(
+        "conferences/<slug:slug>/registrations/<int:pk>/reissue-badge/",
+        api.ReissueBadge.as_view(),
+        name="api-registration-reissue-badge",
+    ),
+    path("conferences/<slug:slug>/badges.pdf", api.ConferenceBadgesPDF.as_view(), name="api-conference-badges"),
     # Check-in at the door (badges/checkin_api.py).
     path("conferences/<slug:slug>/checkin/scan/", checkin_api.ScanView.as_view(), name="checkin-scan"),
     path("conferences/<slug:slug>/checkin/sync/", checkin_api.SyncView.as_view(), name="checkin-sync"),

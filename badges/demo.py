@@ -1,7 +1,30 @@
-"""Demo badges and check-ins: filled in by the badges and check-in work."""
+"""Demo badges and check-ins.
+
+Whatever delegates the registration demo made (names in several scripts
+among them), each confirmed one without a current badge gets one; one
+delegate's badge is reissued once (a corrected name) so the demo shows a
+revoked code at the door too. Then a share of them is checked in, so the
+arrival figures have something to show. Idempotent.
+"""
+
+from registration.models import Registration
 
 from .checkin_demo import load_checkins
+from .models import Badge
+from .services import badges_to_print, reissue_badge
 
 
 def load(conference, stdout):
+    badges = badges_to_print(conference)
+    first = (
+        Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if first is not None and not Badge.objects.filter(registration=first, revoked_at__isnull=False).exists():
+        reissue_badge(first, reason="Demo: name corrected on the badge")
+    stdout.write(
+        f"Badges: {len(badges)} current for confirmed delegates, "
+        f"{Badge.objects.filter(registration__conference=conference, revoked_at__isnull=False).count()} revoked"
+    )
     load_checkins(conference, stdout)

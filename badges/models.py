@@ -95,3 +95,52 @@ class Scan(models.Model):
 
     def __str__(self):
         return f"{self.code} → {self.result}"
+
+
+class BadgePrintJob(models.Model):
+    """A bulk badge PDF rendered in the background (a Celery task).
+
+    Progress and the finished file live here (the file under MEDIA_ROOT), so
+    whichever process serves the progress page or the download sees them.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Rendering"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class Layout(models.TextChoices):
+        A6 = "a6", "A6, one badge a page"
+        A4 = "a4", "A4, four badges a sheet with cut marks"
+
+    conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="badge_print_jobs")
+    layout = models.CharField(max_length=2, choices=Layout.choices, default=Layout.A6)
+    category = models.CharField(max_length=20, blank=True)
+    not_printed = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="badge-prints/", blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Badges of {self.conference} ({self.layout}, {self.status})"
+
+    @property
+    def percent(self):
+        return 100 if self.status == self.Status.DONE else (100 * self.done // self.total if self.total else 0)
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -193,3 +193,15 @@ def published_agenda(conference, note="", user=None):
     from conference.agenda.services import publish_agenda
 
     return publish_agenda(conference=conference, note=note, user=user)
+
+
+# --- Badges ---------------------------------------------------------------
+
+from badges.models import Badge  # noqa: E402
+
+
+class BadgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Badge
+
+    registration = factory.SubFactory(RegistrationFactory)

@@ -1,0 +1,161 @@
+"""The badges API: one badge PDF, reissue, and every badge in one PDF. Thin: the rules are in services."""
+
+import tempfile
+
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conference.models import Conference
+from conference.permissions import IsDoorStaff, IsOrganiser
+from registration.models import Registration
+
+from . import services
+from .rendering import render_badge
+
+PDF_RESPONSE = {(200, "application/pdf"): OpenApiTypes.BINARY}
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets a client ask for ``Accept: application/pdf``; the views return the PDF themselves."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class PDFView(APIView):
+    """A view answering a PDF, or a JSON error (whatever the client's Accept header asked for)."""
+
+    renderer_classes = [JSONRenderer, PDFRenderer]
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+def _registration(slug, pk):
+    return get_object_or_404(
+        Registration.objects.select_related("conference", "invitation__organisation"), conference__slug=slug, pk=pk
+    )
+
+
+def _require_confirmed(registration):
+    if registration.status != Registration.Status.CONFIRMED:
+        raise services.BadgeError(
+            f"{registration.full_name} is {registration.get_status_display().lower()}: "
+            "only confirmed delegates have a badge.",
+            code="not_confirmed",
+            status_code=409,
+        )
+
+
+class RegistrationBadgePDF(PDFView):
+    """One delegate's badge as a PDF (organisers, and door staff for a reprint at the desk)."""
+
+    permission_classes = [IsDoorStaff]
+
+    @extend_schema(responses=PDF_RESPONSE, summary="One badge (PDF)")
+    def get(self, request, slug, pk):
+        registration = _registration(slug, pk)
+        _require_confirmed(registration)
+        badge = services.current_badge(registration)
+        badge.registration = registration
+        pdf = render_badge(badge)
+        services.mark_printed([badge])
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="badge-{registration.pk}.pdf"'
+        return response
+
+
+class ReissueSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ReissueBadge(APIView):
+    """A new code for a lost or corrected badge; the old code is revoked from now on (organisers)."""
+
+    permission_classes = [IsOrganiser]
+
+    @extend_schema(
+        request=ReissueSerializer,
+        responses=inline_serializer(
+            "ReissuedBadge",
+            {
+                "code": serializers.CharField(),
+                "issued_at": serializers.DateTimeField(),
+                "registration": serializers.IntegerField(),
+                "revoked": serializers.ListField(child=serializers.CharField()),
+            },
+        ),
+        summary="Reissue a badge",
+    )
+    def post(self, request, slug, pk):
+        registration = _registration(slug, pk)
+        _require_confirmed(registration)
+        serializer = ReissueSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        before = set(registration.badges.filter(revoked_at__isnull=True).values_list("code", flat=True))
+        badge = services.reissue_badge(registration, reason=serializer.validated_data["reason"] or "Reissued")
+        return Response(
+            {
+                "code": badge.code,
+                "issued_at": badge.issued_at,
+                "registration": registration.pk,
+                "revoked": sorted(before),
+            }
+        )
+
+
+def _flag(value):
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+class ConferenceBadgesPDF(PDFView):
+    """Every confirmed delegate's badge in one PDF, sorted by surname; the badges are marked printed."""
+
+    permission_classes = [IsOrganiser]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("layout", str, enum=["a6", "a4"], description="a6: one a page; a4: four a sheet"),
+            OpenApiParameter("category", str, description="only this invitation category"),
+            OpenApiParameter("not_printed", bool, description="only badges never printed"),
+        ],
+        responses=PDF_RESPONSE,
+        summary="All badges (PDF)",
+    )
+    def get(self, request, slug):
+        conference = get_object_or_404(Conference, slug=slug)
+        layout = request.query_params.get("layout", "a6")
+        category = request.query_params.get("category") or None
+        output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+        try:
+            services.print_badges(
+                conference,
+                output,
+                layout=layout,
+                category=category,
+                not_printed=_flag(request.query_params.get("not_printed")),
+            )
+        except BaseException:
+            output.close()
+            raise
+        output.seek(0)
+        return FileResponse(
+            output,
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"badges-{conference.slug}-{layout}.pdf",
+        )

@@ -1,0 +1,374 @@
+"""Badges as PDF: WeasyPrint renders ``templates/badges/badge.html``.
+
+Where the time goes, and what this module does about it (bench/README.md has
+the profile):
+
+- Embedding fonts is what made a naive badge slow (~500 ms). With
+  ``libharfbuzz-subset0`` installed WeasyPrint subsets with HarfBuzz instead
+  of fontTools, and ``full_fonts`` stays off, so a badge embeds only the
+  glyphs it prints: a Latin badge is ~20 ms of CPU in all, two thirds of it
+  WeasyPrint's cascade and layout.
+- The stylesheet is parsed once per process against one shared
+  ``FontConfiguration`` (fontconfig's font lookups stay cached between
+  documents). Images are not cached across documents: every QR code differs.
+- Many badges are many pages of ONE document (fonts embedded once per
+  document, not once per badge). Bulk runs render batches of
+  ``BATCH_SIZE`` badges, in a pool of processes when there are several
+  batches, and merge the batch PDFs with pypdf: the layout in memory is
+  one batch's, and the merge keeps about 20 KiB of PDF objects a page.
+
+The QR code is a PNG of one pixel a module, drawn with ``image-rendering:
+pixelated`` (WeasyPrint writes the image with ``/Interpolate false``, so a
+viewer or printer paints every module as an exact 0.8 mm square at any
+resolution: the printed result of a vector, with no resampling blur). Inline
+SVG is the other choice, kept behind the ``BADGE_QR_FORMAT = "svg"`` setting:
+WeasyPrint parses and draws the SVG path in Python, which measured (CPU,
+bench/README.md) 2.7 ms more for one badge (22.4 against 19.7 ms) and 5 ms
+more a badge in bulk (100 badges: 1.69 against 1.15 s), for no visible
+difference on paper.
+"""
+
+import base64
+import io
+import math
+import os
+import threading
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import formats
+
+from registration.models import CATEGORY_COLOURS, Category
+
+LAYOUTS = ("a6", "a4")
+BATCH_SIZE = 100  # badges a document in bulk runs: a multiple of 4 (an A4 sheet)
+QR_MODULE_MM = 0.8  # printed module width (CONTRACT.md: at least 0.5 mm)
+QR_BORDER = 4  # quiet zone, in modules
+QR_FORMATS = ("png", "svg")
+QR_FORMAT = getattr(settings, "BADGE_QR_FORMAT", "png")
+
+# The fonts, in fallback order (Debian: fonts-noto-core, fonts-noto-cjk).
+# Pango picks, glyph by glyph, the first family that has the glyph.
+FONT_STACK = [
+    "Noto Sans",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Noto Sans Devanagari",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK KR",
+    "sans-serif",
+]
+
+CJK_FONTS = {"zh": "Noto Sans CJK SC", "ja": "Noto Sans CJK JP", "ko": "Noto Sans CJK KR"}
+
+
+def font_stacks():
+    """The stylesheet's font stacks: the default, and one per CJK language with that language's font first
+    among the CJK ones (Han characters take Chinese, Japanese or Korean forms)."""
+    stacks = {"/*FONT_STACK*/": FONT_STACK}
+    for lang, font in CJK_FONTS.items():
+        stack = [name for name in FONT_STACK if name != font]
+        stack.insert(FONT_STACK.index("Noto Sans CJK SC"), font)
+        stacks[f"/*FONT_STACK_{lang.upper()}*/"] = stack
+    return stacks
+
+
+# Text fitting: usable width of a badge, and for each line of text the sizes
+# (pt) to try, largest first, and the height (mm) it may take.
+TEXT_WIDTH_MM = 93
+FIELD_FIT = {
+    "badge_name": ((44, 34, 28, 24, 20, 16, 13, 11, 9), 34),
+    "full_name": ((14, 12, 11, 10, 9, 8, 7), 20),
+    "job_title": ((11, 10, 9, 8, 7, 6.5), 15),
+    "organisation": ((13, 12, 11, 10, 9, 8, 7, 6.5), 20),
+}
+LINE_HEIGHT = 1.25
+PT_PER_MM = 72 / 25.4
+
+
+def text_units(text):
+    """The width of ``text`` in average Latin characters (CJK and other wide characters count ~1.7)."""
+    units = 0.0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        units += 1.7 if unicodedata.east_asian_width(char) in ("W", "F") else 1.0
+    return units
+
+
+def fit_font_size(text, field):
+    """The largest size of ``field``'s scale at which ``text`` fits the height allowed.
+
+    An estimate with room to spare (0.65 em a character, lines 85 % full to
+    allow for word wrapping); the template also wraps anywhere, so text never
+    runs past the edge. The tests check the laid-out boxes stay inside the badge.
+    """
+    sizes, height_mm = FIELD_FIT[field]
+    width_pt = TEXT_WIDTH_MM * PT_PER_MM * 0.85
+    units = max(text_units(text), 1)
+    for size in sizes:
+        lines = math.ceil(units * 0.65 * size / width_pt)
+        if lines * size * LINE_HEIGHT <= height_mm * PT_PER_MM:
+            return size
+    return sizes[-1]
+
+
+def text_direction(text):
+    """``rtl`` when the first strong character is right to left (Arabic, Hebrew), else ``ltr``.
+
+    HTML's ``dir="auto"`` does this in browsers; WeasyPrint honours only
+    explicit ``dir="rtl"``/``"ltr"``, so the direction is decided here.
+    """
+    for char in text:
+        bidi = unicodedata.bidirectional(char)
+        if bidi in ("R", "AL"):
+            return "rtl"
+        if bidi == "L":
+            return "ltr"
+    return "ltr"
+
+
+def cjk_language(text):
+    """``ja``, ``ko`` or ``zh`` for text with CJK characters (so Han characters take the right forms), else ""."""
+    has_han = False
+    for char in text:
+        code = ord(char)
+        if 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF:
+            return "ja"
+        if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+            return "ko"
+        if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
+            has_han = True
+    return "zh" if has_han else ""
+
+
+def size_class(size):
+    """The stylesheet's class for a font size: ``fs-13``, ``fs-6_5``."""
+    return "fs-" + f"{size:g}".replace(".", "_")
+
+
+def _text(value, field=None):
+    value = (value or "").strip()
+    size = fit_font_size(value, field) if field else None
+    return {
+        "text": value,
+        "dir": text_direction(value),
+        "lang": cjk_language(value),
+        "size": size,
+        "size_class": size_class(size) if size else "",
+    }
+
+
+def conference_dates(conference):
+    """ "14–15 October 2027", "30 September – 1 October 2027", or one day."""
+    start, end = conference.starts_on, conference.ends_on
+    if start == end:
+        return formats.date_format(start, "j F Y")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{formats.date_format(end, 'j F Y')}"
+    if start.year == end.year:
+        return f"{formats.date_format(start, 'j F')} – {formats.date_format(end, 'j F Y')}"
+    return f"{formats.date_format(start, 'j F Y')} – {formats.date_format(end, 'j F Y')}"
+
+
+def badge_data(badge):
+    """Everything one badge prints, as plain data (picklable: batches go to other processes).
+
+    ``badge`` has its registration, invitation, organisation and conference
+    loaded (``services.badges_to_print`` and ``find_badge`` do that).
+    """
+    registration = badge.registration
+    conference = registration.conference
+    invitation = registration.invitation
+    category = invitation.category
+    return {
+        "code": badge.code,
+        "badge_name": _text(registration.display_badge_name, "badge_name"),
+        "full_name": _text(registration.full_name, "full_name"),
+        "job_title": _text(registration.job_title, "job_title"),
+        "organisation": _text(invitation.organisation.name, "organisation"),
+        "category": Category(category).label if category in Category.values else category,
+        "colour": CATEGORY_COLOURS.get(category, "#374151"),
+        "category_class": f"cat-{category}" if category in CATEGORY_COLOURS else "",
+        "conference": _text(conference.name),
+        "dates": conference_dates(conference),
+    }
+
+
+def qr_markup(code, qr_format=None):
+    """The QR code of ``code`` as a PNG ``<img>`` or inline SVG, sized so a module is QR_MODULE_MM wide.
+
+    Badge codes all make the same symbol size (version 2), whose size the
+    stylesheet's ``.qr-v2`` class holds; any other size gets its size inline.
+    """
+    qr_format = qr_format or QR_FORMAT
+    if qr_format not in QR_FORMATS:
+        raise ValueError(f"unknown QR format {qr_format!r}")
+    qr = segno.make(code, error="m", micro=False)
+    modules = qr.symbol_size(scale=1, border=QR_BORDER)[0]
+    if qr.version == 2:
+        css_class, style = "qr qr-v2", ""
+    else:
+        width_mm = modules * QR_MODULE_MM
+        css_class, style = "qr", f' style="width:{width_mm:.2f}mm;height:{width_mm:.2f}mm"'
+    if qr_format == "png":
+        return f'<img class="{css_class}"{style} alt="" src="{qr.png_data_uri(scale=1, border=QR_BORDER)}">'
+    svg = qr.svg_inline(scale=1, border=QR_BORDER, omitsize=True, svgclass=css_class)
+    return svg.replace("<svg ", f"<svg{style} ", 1) if style else svg
+
+
+def generated_css():
+    """Rules made from the settings above, so the badge markup carries classes, not inline styles
+    (WeasyPrint parses every ``style`` attribute on its own: classes cut 15-25 % of the layout time)."""
+    rules = []
+    for sizes, _ in FIELD_FIT.values():
+        for size in sizes:
+            rules.append(f".{size_class(size)} {{ font-size: {size:g}pt; }}")
+    for category, colour in CATEGORY_COLOURS.items():
+        rules.append(f".cat-{category} {{ background-color: {colour}; }}")
+    width_mm = (21 + 4 + 2 * QR_BORDER) * QR_MODULE_MM  # version 2: 25 modules and the quiet zone
+    rules.append(f".qr-v2 {{ width: {width_mm:.2f}mm; height: {width_mm:.2f}mm; }}")
+    return "\n".join(sorted(set(rules)))
+
+
+_process_state = {}
+PNG_DATA_URI = "data:image/png;base64,"
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class BadgeFetcher(URLFetcher):
+        """Decodes the QR codes' ``data:`` URIs directly; refuses every other URL.
+
+        WeasyPrint's default fetcher goes through urllib, which parses MIME
+        headers with the e-mail package: about 1 ms an image, a badge each.
+        A badge loads nothing else, so nothing else is fetched (no file or
+        network access from delegate-supplied text, whatever it contains).
+        """
+
+        def fetch(self, url, headers=None):
+            if url.startswith(PNG_DATA_URI):
+                return URLFetcherResponse(
+                    url, base64.b64decode(url[len(PNG_DATA_URI) :]), {"Content-Type": "image/png"}
+                )
+            raise ValueError(f"badges load no external resource ({url[:40]})")
+
+    return BadgeFetcher
+
+
+def _weasy():
+    """This process's WeasyPrint objects: the font configuration and the parsed stylesheet.
+
+    Made on first use in each process: a forked pool worker makes its own
+    (keyed by process id) rather than share the parent's fontconfig and Pango
+    state across a fork.
+    """
+    state = _process_state.get(os.getpid())
+    if state is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        font_config = FontConfiguration()
+        source = (Path(settings.BASE_DIR) / "templates" / "badges" / "badge.css").read_text()
+        for placeholder, stack in font_stacks().items():
+            source = source.replace(placeholder, ", ".join(f'"{n}"' if " " in n else n for n in stack))
+        source += "\n" + generated_css()
+        state = {
+            "font_config": font_config,
+            "css": CSS(string=source, font_config=font_config),
+            "fetcher": _fetcher_class()(),
+        }
+        _process_state.clear()
+        _process_state[os.getpid()] = state
+    return state
+
+
+def render_html(items, layout="a6", qr_format=None):
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    badges = [{**item, "qr": qr_markup(item["code"], qr_format)} for item in items]
+    sheets = [badges[i : i + 4] for i in range(0, len(badges), 4)] if layout == "a4" else []
+    return render_to_string(
+        "badges/badge.html",
+        {"layout": layout, "badges": badges, "sheets": sheets},
+    )
+
+
+def render_document(items, layout="a6", qr_format=None):
+    """One PDF (bytes) of ``items`` (``badge_data`` dicts), in the page order given."""
+    from weasyprint import HTML
+
+    state = _weasy()
+    html = HTML(
+        string=render_html(items, layout, qr_format), base_url=str(settings.BASE_DIR), url_fetcher=state["fetcher"]
+    )
+    # A fresh image cache a document: every QR image is unique, so a cache kept
+    # across documents would only grow in a long-lived worker.
+    return html.write_pdf(stylesheets=[state["css"]], font_config=state["font_config"], cache={})
+
+
+def render_badge(badge, layout="a6"):
+    """One badge's PDF (bytes)."""
+    return render_document([badge_data(badge)], layout)
+
+
+def _render_batch(args):
+    items, layout = args
+    return render_document(items, layout)
+
+
+def default_processes():
+    return max(1, min(int(getattr(settings, "BADGE_RENDER_PROCESSES", 2)), os.cpu_count() or 1))
+
+
+def write_badges(items, output, *, layout="a6", progress=None, processes=None, batch_size=None):
+    """Write one PDF of all ``items`` to the binary file ``output``, batch by batch.
+
+    Batches are rendered in a pool of ``processes`` (forked: the parent has
+    already read everything from the database, a worker only lays out plain
+    data and never touches a connection) when there are several and this
+    process runs no other thread, else here, one after the other.
+    ``progress(done, total)`` is called after each batch. Memory holds the
+    merge (about 20 KiB of pypdf objects a page) and a batch or two of layout.
+    Returns the number of pages.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    batch_size = batch_size or BATCH_SIZE
+    if layout == "a4":
+        batch_size = max(4, batch_size - batch_size % 4)
+    batches = [(items[i : i + batch_size], layout) for i in range(0, len(items), batch_size)] or [([], layout)]
+    processes = processes or default_processes()
+    total = len(items)
+    writer = PdfWriter()
+    done = 0
+
+    def add(pdf_bytes, count):
+        nonlocal done
+        writer.append(PdfReader(io.BytesIO(pdf_bytes)))
+        done += count
+        if progress:
+            progress(done, total)
+
+    # Forking a process that runs other threads (a gthread gunicorn worker, a
+    # test's live server) could copy a lock another thread holds (fontconfig,
+    # Pango) into the child: there the batches are rendered here instead.
+    if len(batches) > 1 and processes > 1 and threading.active_count() == 1:
+        with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("fork")) as pool:
+            for batch, pdf_bytes in zip(batches, pool.map(_render_batch, batches), strict=True):
+                add(pdf_bytes, len(batch[0]))
+    else:
+        for batch in batches:
+            add(_render_batch(batch), len(batch[0]))
+    writer.add_metadata({"/Title": "Badges", "/Producer": "COG Conference (WeasyPrint)"})
+    writer.write(output)
+    return len(writer.pages)

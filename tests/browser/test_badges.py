@@ -1,0 +1,46 @@
+"""An organiser prints every badge from the organiser pages, in a real browser, and downloads the PDF."""
+
+from pathlib import Path
+
+import pytest
+
+from badges import services
+from conference.models import Conference
+from tests.badges.pdfcheck import page_count, qr_codes
+from tests.conftest import login
+from tests.factories import ConferenceFactory, InvitationFactory, OrganiserFactory, RegistrationFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_organiser_prints_badges_and_downloads_the_pdf(page, live_server):
+    conference = ConferenceFactory(name="COG Annual Conference 2027")
+    invitation = InvitationFactory(conference=conference, category="speaker", seats=5)
+    delegates = [RegistrationFactory(invitation=invitation, last_name=f"Surname{i}") for i in range(5)]
+    RegistrationFactory(invitation__conference=conference, invitation__category="press")
+    organiser = OrganiserFactory()
+
+    login(page, live_server, organiser.username, next_url=f"/organiser/{conference.slug}/badges/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Print badges"
+    page.get_by_label("Layout").select_option("a4")
+    page.get_by_label("Category").select_option("speaker")
+    page.get_by_role("button", name="Print badges").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_role("status").inner_text() == "Done: 5 badges on 2 pages."
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the badges (PDF)").click()
+    pdf = Path(download_info.value.path()).read_bytes()
+    assert page_count(pdf) == 2
+    assert {code for p in range(2) for code, _ in qr_codes(pdf, p)} == {
+        services.current_badge(r).code for r in delegates
+    }
+
+    # The job is listed on the print page for later.
+    page.goto(f"{live_server.url}/organiser/{Conference.objects.get().slug}/badges/")
+    assert page.get_by_role("link", name="Download PDF").is_visible()
