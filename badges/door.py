@@ -8,23 +8,16 @@ done by ``static/js/door.js`` (scan, camera, offline queue) and
 from datetime import datetime
 from pathlib import Path
 
-from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 
-from conference import roles
 from conference.models import Conference
+from conference.views import door_staff_required, organiser_required
 
 from . import checkin
-
-
-def _require(request, allowed):
-    if not allowed(request.user):
-        raise PermissionDenied("This page is for door staff and organisers.")
 
 
 def _checkin_urls(conference):
@@ -40,10 +33,9 @@ def _checkin_urls(conference):
     }
 
 
-@login_required
+@door_staff_required
 def door(request, slug=None):
     """The check-in page: the current conference, or the one chosen by slug or ``?conference=``."""
-    _require(request, roles.is_door_staff)
     slug = slug or request.GET.get("conference")
     conferences = list(Conference.objects.order_by("-starts_on"))
     conference = get_object_or_404(Conference, slug=slug) if slug else Conference.objects.current()
@@ -66,10 +58,9 @@ def service_worker(request):
     return response
 
 
-@login_required
+@organiser_required
 def arrivals(request, slug):
     """Organisers follow arrivals live: checked in against registered, per gate, per quarter hour."""
-    _require(request, roles.is_organiser)
     conference = get_object_or_404(Conference, slug=slug)
     stats = checkin.checkin_stats(conference=conference)
     quarters = [

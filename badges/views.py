@@ -1,13 +1,12 @@
 """Badge pages: the delegate's own badge, and the organiser's bulk print (thin: rules are in services)."""
 
 from django import forms
-from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from conference import roles
 from conference.models import Conference
+from conference.views import organiser_required
 from registration.models import Category, Registration
 
 from . import services
@@ -30,16 +29,12 @@ def my_badge(request, token):
     return response
 
 
-organiser_required = user_passes_test(roles.is_organiser, login_url="login")
-
-
 class PrintForm(forms.Form):
     layout = forms.ChoiceField(label="Layout", choices=BadgePrintJob.Layout.choices, initial="a6")
     category = forms.ChoiceField(label="Category", choices=[("", "Every category"), *Category.choices], required=False)
     not_printed = forms.BooleanField(label="Only badges not yet printed", required=False)
 
 
-@login_required
 @organiser_required
 @require_http_methods(["GET", "POST"])
 def print_badges(request, slug):
@@ -58,14 +53,12 @@ def print_badges(request, slug):
     return render(request, "badges/print.html", {"conference": conference, "form": form, "jobs": jobs})
 
 
-@login_required
 @organiser_required
 def print_job(request, pk):
     job = get_object_or_404(BadgePrintJob.objects.select_related("conference"), pk=pk)
     return render(request, "badges/print_job.html", {"job": job, "conference": job.conference})
 
 
-@login_required
 @organiser_required
 def print_job_download(request, pk):
     job = get_object_or_404(BadgePrintJob.objects.select_related("conference"), pk=pk)

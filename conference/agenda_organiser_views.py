@@ -4,7 +4,6 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -49,7 +48,6 @@ def _grid(conference, sessions, clash_ids):
     ]
 
 
-@login_required
 @organiser_required
 def agenda_draft(request, slug):
     conference = get_object_or_404(Conference, slug=slug)
@@ -83,7 +81,6 @@ def agenda_draft(request, slug):
 
 
 @require_POST
-@login_required
 @organiser_required
 def agenda_publish(request, slug):
     conference = get_object_or_404(Conference, slug=slug)

@@ -1,5 +1,8 @@
+import functools
+
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -36,10 +39,26 @@ class LoginView(auth_views.LoginView):
         return super().get_default_redirect_url()
 
 
-organiser_required = user_passes_test(roles.is_organiser, login_url="login")
+def role_required(allowed, message):
+    """Anonymous visitors go to the login page; a logged-in user without the role gets a 403 that says why."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
-@login_required
+organiser_required = role_required(roles.is_organiser, "This page is for organisers.")
+door_staff_required = role_required(roles.is_door_staff, "This page is for door staff and organisers.")
+
+
 @organiser_required
 def organiser_overview(request, slug=None):
     """Figures at a glance for one conference (the current one unless a slug is given)."""

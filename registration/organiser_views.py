@@ -1,6 +1,5 @@
 """The organisers' page of invitations and RSVPs: figures at a glance and the exports."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -10,7 +9,6 @@ from conference.views import organiser_required
 from . import exports, services
 
 
-@login_required
 @organiser_required
 def overview(request, slug):
     conference = get_object_or_404(Conference, slug=slug)
@@ -32,7 +30,6 @@ def overview(request, slug):
     )
 
 
-@login_required
 @organiser_required
 def export(request, slug, table, fmt):
     if table not in exports.TABLES or fmt not in ("csv", "xlsx"):

@@ -67,7 +67,9 @@ def test_login_form_is_labelled(client):
 def test_organiser_overview_requires_organiser(client, organiser, door_staff):
     assert client.get("/organiser/").status_code == 302
     client.force_login(door_staff)
-    assert client.get("/organiser/").status_code == 302
+    refused = client.get("/organiser/")
+    assert refused.status_code == 403
+    assert "This page is for organisers." in refused.content.decode()
     client.force_login(organiser)
     assert client.get("/organiser/").status_code == 200
 
@@ -180,3 +182,9 @@ def test_navigation_offers_pages_by_role(client, organiser, door_staff):
     client.force_login(organiser)
     body = client.get("/").content.decode()
     assert 'href="/door/"' in body and 'href="/organiser/"' in body
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
