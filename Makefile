@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links printed by the demo and written in e-mails point at the port served.
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 # The PostgreSQL pass of `make test`; unset TEST_POSTGRES_URL= to skip it.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
