@@ -41,6 +41,11 @@ def sync_role_permissions(sender=None, using="default", **kwargs):
     door_staff.permissions.set(door_perms)
 
 
+def remember_roles(user, *, organiser, door_staff):
+    """Record the user's roles read by another query, so that the checks below need none."""
+    user._role_names = frozenset(name for name, member in ((ORGANISERS, organiser), (DOOR_STAFF, door_staff)) if member)
+
+
 def _group_names(user):
     if not user or not user.is_authenticated:
         return frozenset()
