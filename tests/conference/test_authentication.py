@@ -12,9 +12,11 @@ pytestmark = pytest.mark.django_db
 def test_token_authentication_reads_roles_in_one_query(door_staff, django_assert_num_queries):
     token = Token.objects.create(user=door_staff)
     with django_assert_num_queries(1):
-        user, _ = TokenAuthentication().authenticate_credentials(token.key)
+        user, auth = TokenAuthentication().authenticate_credentials(token.key)
         assert roles.is_door_staff(user)
         assert not roles.is_organiser(user)
+    assert (user.pk, user.username, user.is_active) == (door_staff.pk, door_staff.username, True)
+    assert auth.key == token.key
 
 
 def test_token_authentication_knows_organisers(organiser):
