@@ -19,6 +19,7 @@ run: system-packages $(VENV)/.stamp-run
 	@echo "  home        http://127.0.0.1:$(PORT)/"
 	@echo "  organiser   http://127.0.0.1:$(PORT)/organiser/   admin: http://127.0.0.1:$(PORT)/admin/"
 	@echo "  door        http://127.0.0.1:$(PORT)/door/"
+	@echo "  agenda      http://127.0.0.1:$(PORT)/cog-2027/agenda/   (.ics, .json, .pdf beside it)"
 	@echo "  API docs    http://127.0.0.1:$(PORT)/api/docs/"
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
