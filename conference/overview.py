@@ -5,7 +5,6 @@ costs the same whatever the size of the conference.
 """
 
 import datetime as dt
-from collections import Counter
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
@@ -29,15 +28,11 @@ def registration_figures(conference):
     from registration.models import Registration
 
     status = Registration.Status
-    figures = conference.registrations.aggregate(
+    return conference.registrations.aggregate(
         registered=Count("id", filter=Q(status=status.CONFIRMED)),
         waiting=Count("id", filter=Q(status=status.WAITLISTED)),
         cancelled=Count("id", filter=Q(status=status.CANCELLED)),
     )
-    figures["checked_in"] = conference.checkins.filter(
-        undone_at__isnull=True, registration__status=status.CONFIRMED
-    ).count()
-    return figures
 
 
 def rsvps_per_day(conference):
@@ -57,23 +52,6 @@ def rsvps_per_day(conference):
     return list(rows)
 
 
-def arrivals_per_quarter_hour(conference):
-    """Live check-ins per quarter hour in the conference's time zone: [(start, count)]."""
-    times = conference.checkins.filter(undone_at__isnull=True).values_list("checked_in_at", flat=True)
-    buckets = Counter()
-    for moment in times:
-        local = moment.astimezone(conference.tz)
-        buckets[local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)] += 1
-    if not buckets:
-        return []
-    start, end = min(buckets), max(buckets)
-    series = []
-    while start <= end:
-        series.append((start, buckets.get(start, 0)))
-        start += dt.timedelta(minutes=15)
-    return series
-
-
 def with_bars(rows, *keys):
     """Add a percentage width for each key, against the largest value, for CSS bar charts."""
     peak = max((row[key] for row in rows for key in keys), default=0) or 1
@@ -84,9 +62,18 @@ def with_bars(rows, *keys):
 
 
 def overview(conference):
-    figures = {**invitation_figures(conference), **registration_figures(conference)}
+    from badges.checkin import checkin_stats
+
+    # Arrivals are the door's own figures: one service answers the door, the API and this page.
+    arrivals = checkin_stats(conference=conference)
+    figures = {
+        **invitation_figures(conference),
+        **registration_figures(conference),
+        "checked_in": arrivals["checked_in"],
+    }
     rsvps = with_bars(rsvps_per_day(conference), "accepted", "declined")
-    arrivals = with_bars(
-        [{"start": start, "count": count} for start, count in arrivals_per_quarter_hour(conference)], "count"
-    )
-    return {"figures": figures, "rsvps": rsvps, "arrivals": arrivals}
+    quarters = [
+        {"start": dt.datetime.fromisoformat(quarter["start"]), "count": quarter["count"]}
+        for quarter in arrivals["per_quarter_hour"]
+    ]
+    return {"figures": figures, "rsvps": rsvps, "arrivals": with_bars(quarters, "count")}

@@ -54,8 +54,8 @@ def test_overview_figures_count_each_state(busy_conference):
 
 
 def test_overview_arrivals_per_quarter_hour_ignores_undone(busy_conference):
-    arrivals = overview.arrivals_per_quarter_hour(busy_conference)
-    assert [(start.strftime("%H:%M"), count) for start, count in arrivals] == [("08:45", 1)]
+    arrivals = overview.overview(busy_conference)["arrivals"]
+    assert [(row["start"].strftime("%H:%M"), row["count"]) for row in arrivals] == [("08:45", 1)]
 
 
 def test_overview_rsvps_per_day(busy_conference):
