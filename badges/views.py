@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from conference.models import Conference
 from conference.views import organiser_required
 from registration.models import Category, Registration
+from registration.services import registration_by_token
 
 from . import services
 from .models import BadgePrintJob
@@ -16,9 +17,7 @@ from .rendering import render_badge
 
 def my_badge(request, token):
     """The delegate's badge (PDF) from their personal link; a friendly 404 page when there is none."""
-    registration = (
-        Registration.objects.select_related("conference", "invitation__organisation").filter(token=token).first()
-    )
+    registration = registration_by_token(token)
     if registration is None or registration.status != Registration.Status.CONFIRMED:
         return render(request, "badges/no_badge.html", {"registration": registration}, status=404)
     badge = services.current_badge(registration)

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from registration.models import Registration
+from registration.services import registration_by_token
 
 from .agenda import exporters, published
 from .models import AgendaVersion
@@ -206,16 +206,19 @@ def agenda_pdf(request, slug):
 
 
 def _registration(token):
-    registration = (
-        Registration.objects.select_related("conference").filter(token=token).first() if len(token) <= 64 else None
-    )
+    registration = registration_by_token(token)
     if registration is None:
         raise Http404("We do not know this link. Check it against your confirmation e-mail.")
     return registration
 
 
+def _chosen_ids(registration):
+    """The delegate's workshops (prefetched with the registration by its token)."""
+    return {workshop.pk for workshop in registration.workshops.all()}
+
+
 def _my_items(agenda, registration):
-    chosen = set(registration.workshops.values_list("pk", flat=True))
+    chosen = _chosen_ids(registration)
     return chosen, agenda.filtered(ids=chosen, plenary=True)
 
 
@@ -254,7 +257,7 @@ def my_agenda_ics(request, token):
     ref = published.version_ref_for_conference(registration.conference_id)
     if ref is None:
         raise Http404("The agenda has not been published yet.")
-    chosen = sorted(registration.workshops.values_list("pk", flat=True))
+    chosen = sorted(_chosen_ids(registration))
     variant = ",".join(map(str, chosen))
     etag = published.etag_for(ref, "my-ics", variant)
     response = published.conditional(request, etag=etag, last_modified=ref.published_at, private=True)
