@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conference.models import Conference
-from conference.permissions import IsDoorStaff, IsOrganiser
+from conference.plumbing.permissions import IsDoorStaff, IsOrganiser
 from registration.models import Registration
 
 from . import services

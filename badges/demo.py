@@ -3,13 +3,12 @@
 Whatever delegates the registration demo made (names in several scripts
 among them), each confirmed one without a current badge gets one; one
 delegate's badge is reissued once (a corrected name) so the demo shows a
-revoked code at the door too. Then a share of them is checked in, so the
-arrival figures have something to show. Idempotent.
+revoked code at the door too. Idempotent.
+(The demo check-ins are :mod:`badges.checkin.demo`'s.)
 """
 
 from registration.models import Registration
 
-from .checkin_demo import load_checkins
 from .models import Badge
 from .services import badges_to_print, reissue_badge
 
@@ -27,4 +26,3 @@ def load(conference, stdout):
         f"Badges: {len(badges)} current for confirmed delegates, "
         f"{Badge.objects.filter(registration__conference=conference, revoked_at__isnull=False).count()} revoked"
     )
-    load_checkins(conference, stdout)

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from conference.api_errors import ServiceError
+from conference.plumbing.errors import ServiceError
 from registration.models import Category, Registration
 
 from . import codes

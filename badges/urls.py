@@ -1,11 +1,10 @@
-from django.urls import path
+"""The delegate's badge, and the door pages (routed by the check-in package)."""
 
-from . import door, views
+from django.urls import include, path
+
+from . import views
 
 urlpatterns = [
     path("my/<str:token>/badge.pdf", views.my_badge, name="my-badge"),
-    # Check-in at the door (badges/door.py).
-    path("door/", door.door, name="door"),
-    path("door/sw.js", door.service_worker, name="door-service-worker"),
-    path("door/<slug:slug>/", door.door, name="door-conference"),
+    path("", include("badges.checkin.urls")),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from conference.models import Conference
-from conference.views import organiser_required
+from conference.plumbing.access import organiser_required
 from registration.models import Category, Registration
 from registration.services import registration_by_token
 
@@ -47,20 +47,24 @@ def print_badges(request, slug):
             not_printed=form.cleaned_data["not_printed"],
             user=request.user,
         )
-        return redirect("badges-print-job", pk=job.pk)
+        return redirect("organiser-badges-job", slug=conference.slug, pk=job.pk)
     jobs = BadgePrintJob.objects.filter(conference=conference).select_related("created_by")[:10]
     return render(request, "badges/print.html", {"conference": conference, "form": form, "jobs": jobs})
 
 
+def _job(slug, pk):
+    return get_object_or_404(BadgePrintJob.objects.select_related("conference"), conference__slug=slug, pk=pk)
+
+
 @organiser_required
-def print_job(request, pk):
-    job = get_object_or_404(BadgePrintJob.objects.select_related("conference"), pk=pk)
+def print_job(request, slug, pk):
+    job = _job(slug, pk)
     return render(request, "badges/print_job.html", {"job": job, "conference": job.conference})
 
 
 @organiser_required
-def print_job_download(request, pk):
-    job = get_object_or_404(BadgePrintJob.objects.select_related("conference"), pk=pk)
+def print_job_download(request, slug, pk):
+    job = _job(slug, pk)
     if job.status != BadgePrintJob.Status.DONE or not job.file:
         return render(request, "badges/print_job.html", {"job": job, "conference": job.conference}, status=404)
     return FileResponse(
@@ -69,3 +73,11 @@ def print_job_download(request, pk):
         as_attachment=True,
         filename=f"badges-{job.conference.slug}-{job.layout}.pdf",
     )
+
+
+@organiser_required
+def old_print_job_address(request, pk, download=False):
+    """A print job's address of earlier releases, which had no conference in it."""
+    job = get_object_or_404(BadgePrintJob.objects.select_related("conference"), pk=pk)
+    name = "organiser-badges-job-download" if download else "organiser-badges-job"
+    return redirect(name, slug=job.conference.slug, pk=job.pk, permanent=True)

@@ -145,8 +145,8 @@ def build_data(counts):
     from django.core.management import call_command
     from rest_framework.authtoken.models import Token
 
-    from conference import roles
     from conference.models import Conference, Organisation
+    from conference.plumbing import roles
     from registration.models import Invitation, Registration
 
     call_command("migrate", verbosity=0)

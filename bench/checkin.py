@@ -71,8 +71,8 @@ def seed():
     from rest_framework.test import APIClient
 
     from badges.models import Badge
-    from conference import roles
     from conference.models import Conference, Organisation
+    from conference.plumbing import roles
     from registration.models import Invitation, Registration
 
     today = timezone.localdate()

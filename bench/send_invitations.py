@@ -9,7 +9,7 @@ aiosmtpd server in this process. Two runs on a fresh database:
    SMTP server has every message (target: 2,000 in at most 60 s).
 2. ``outage``: the same for N more drafts, but the SMTP server is stopped
    when half have arrived and started again afterwards; then the sweep
-   (``emails.send_due(ignore_backoff=True)``, what ``manage.py send_outbox
+   (``sending.send_due(ignore_backoff=True)``, what ``manage.py send_outbox
    --now`` does) runs. Every invitation must have arrived; duplicates are
    counted (a message in flight when the server dies can arrive twice:
    delivery is at-least-once).
@@ -73,8 +73,9 @@ def main():
     from django.db import connection
 
     from conference.models import Conference
-    from registration import emails, services
+    from registration import services
     from registration.models import Invitation, OutboxMessage
+    from registration.outbox import sending
     from tests.factories import ConferenceFactory, OrganisationFactory
 
     if connection.vendor == "postgresql":
@@ -142,7 +143,7 @@ def main():
     restarted = Controller(mailbox, hostname="127.0.0.1", port=port)
     restarted.start()
     started = time.perf_counter()
-    sent, failed = emails.send_due(ignore_backoff=True, limit=10 * args.count)
+    sent, failed = sending.send_due(ignore_backoff=True, limit=10 * args.count)
     after = time.perf_counter() - started
     restarted.stop()
     expected = set(Invitation.objects.filter(conference=conference).values_list("email", flat=True))

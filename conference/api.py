@@ -1,8 +1,29 @@
 """The conferences API (organisers)."""
 
+from django.shortcuts import get_object_or_404
 from rest_framework import serializers, viewsets
 
 from .models import Conference
+
+
+class ConferenceScoped:
+    """Views under ``/api/conferences/<slug>/``: the conference comes from the URL (404 if unknown).
+
+    Serializers find it in their context as ``conference``; item routes take a numeric id.
+    """
+
+    lookup_value_regex = "[0-9]+"
+
+    def get_conference(self):
+        if not hasattr(self, "_conference"):
+            self._conference = get_object_or_404(Conference, slug=self.kwargs["slug"])
+        return self._conference
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "slug" in self.kwargs:
+            context["conference"] = self.get_conference()
+        return context
 
 
 class ConferenceSerializer(serializers.ModelSerializer):

@@ -1,4 +1,4 @@
-"""Every API route, under /api/. Each app adds its own module of routes here."""
+"""Every API route, under /api/ (part of the composition root: it knows every app's routes)."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -7,13 +7,13 @@ from rest_framework.routers import DefaultRouter
 from .api import ConferenceViewSet
 
 router = DefaultRouter()
-router.register("conferences", ConferenceViewSet, basename="conference")
+router.register("conferences", ConferenceViewSet, basename="api-conference")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("registration.api_urls")),
-    path("", include("conference.agenda_api_urls")),
+    path("", include("conference.agenda.api_urls")),
     path("", include("badges.api_urls")),
     path("", include(router.urls)),
 ]

@@ -7,6 +7,6 @@ class ConferenceConfig(AppConfig):
     verbose_name = "Conference"
 
     def ready(self):
-        from . import roles
+        from .plumbing import roles
 
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="conference.sync_role_permissions")

@@ -14,3 +14,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
 app = Celery("conference")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task modules inside an app's packages, which autodiscovery (``<app>.tasks``) does not see.
+app.autodiscover_tasks(["registration.outbox"])

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "conference",
     "registration",
     "badges",
+    "organiser",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "conference.urls"
+
+# What `manage.py demo` loads after the conference itself, in the order each part builds on the last.
+DEMO_LOADERS = ["conference.demo.agenda", "registration.demo", "badges.demo", "badges.checkin.demo"]
 WSGI_APPLICATION = "conference.wsgi.application"
 
 TEMPLATES = [
@@ -98,7 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "conference.context_processors.user_roles",
+                "conference.plumbing.context_processors.user_roles",
             ],
         },
     },
@@ -210,15 +214,15 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: DRF answers 401 with "WWW-Authenticate: Token" to an API client without credentials.
-        "conference.authentication.TokenAuthentication",
+        "conference.plumbing.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["conference.permissions.IsOrganiser"],
+    "DEFAULT_PERMISSION_CLASSES": ["conference.plumbing.permissions.IsOrganiser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "conference.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "conference.plumbing.errors.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -11,9 +11,9 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", include("conference.api_urls")),
-    path("organiser/", include("conference.organiser_urls")),
+    path("organiser/", include("organiser.urls")),
     path("", include("registration.urls")),
     path("", include("badges.urls")),
     # Conference slugs last: they must never shadow the pages above.
-    path("", include("conference.agenda_urls")),
+    path("", include("conference.agenda.urls")),
 ]

@@ -1,14 +1,13 @@
-import functools
+"""The site's own pages: home, the health check, and logging in."""
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+from django.urls import reverse
 
-from . import overview, roles
 from .models import Conference
+from .plumbing import roles
 
 
 def home(request):
@@ -33,38 +32,7 @@ class LoginView(auth_views.LoginView):
     def get_default_redirect_url(self):
         user = self.request.user
         if roles.is_organiser(user):
-            return "/organiser/"
+            return reverse("organiser-overview")
         if roles.is_door_staff(user):
-            return "/door/"
+            return reverse("door")
         return super().get_default_redirect_url()
-
-
-def role_required(allowed, message):
-    """Anonymous visitors go to the login page; a logged-in user without the role gets a 403 that says why."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not allowed(request.user):
-                raise PermissionDenied(message)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-organiser_required = role_required(roles.is_organiser, "This page is for organisers.")
-door_staff_required = role_required(roles.is_door_staff, "This page is for door staff and organisers.")
-
-
-@organiser_required
-def organiser_overview(request, slug=None):
-    """Figures at a glance for one conference (the current one unless a slug is given)."""
-    conferences = Conference.objects.all()
-    conference = get_object_or_404(Conference, slug=slug) if slug else Conference.objects.current()
-    context = {"conferences": conferences, "conference": conference}
-    if conference:
-        context.update(overview.overview(conference))
-    return render(request, "conference/organiser_overview.html", context)

@@ -12,11 +12,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from conference.api_errors import ServiceError
 from conference.models import Conference
+from conference.plumbing.errors import ServiceError
 
 from . import emails, exports, importing, services
 from .models import Invitation, OutboxMessage, Registration
+from .outbox import sending
 
 
 class ImportForm(forms.Form):
@@ -252,5 +253,5 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         OutboxMessage.objects.filter(pk__in=ids).update(
             state=OutboxMessage.State.PENDING, next_attempt_at=timezone.now()
         )
-        sent, failed = emails.deliver(ids=ids, limit=len(ids) or 1)
+        sent, failed = sending.deliver(ids=ids, limit=len(ids) or 1)
         self.message_user(request, f"{sent} sent, {failed} still failing (retried later).", messages.INFO)

@@ -1,7 +1,6 @@
 """The invitations, registrations and RSVP API (CONTRACT.md). Thin: the rules are in services.py."""
 
 from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -12,20 +11,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conference.models import Conference, Organisation
+from conference.api import ConferenceScoped
+from conference.models import Organisation
 
 from . import emails, importing, services
 from .models import Category, Invitation, Registration
-
-
-class ConferenceScopedMixin:
-    """Every organiser route is under ``/api/conferences/<slug>/``."""
-
-    def get_conference(self):
-        if not hasattr(self, "_conference"):
-            self._conference = get_object_or_404(Conference, slug=self.kwargs["slug"])
-        return self._conference
-
 
 # Invitations.
 
@@ -119,7 +109,7 @@ class SendSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["invitations"])
-class InvitationViewSet(ConferenceScopedMixin, viewsets.ModelViewSet):
+class InvitationViewSet(ConferenceScoped, viewsets.ModelViewSet):
     serializer_class = InvitationSerializer
     filterset_fields = ["status", "category"]
 
@@ -135,12 +125,6 @@ class InvitationViewSet(ConferenceScopedMixin, viewsets.ModelViewSet):
             .order_by("organisation__name", "contact_name", "pk")
         )
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        if "slug" in self.kwargs:
-            context["conference"] = self.get_conference()
-        return context
-
     def perform_destroy(self, instance):
         if instance.registrations.exists():
             raise services.RegistrationError(
@@ -155,7 +139,9 @@ class InvitationViewSet(ConferenceScopedMixin, viewsets.ModelViewSet):
             400: OpenApiResponse(description='{"errors": [{"row", "field", "message"}]}: nothing imported'),
         },
     )
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[parsers.MultiPartParser])
+    @action(
+        detail=False, methods=["post"], url_path="import", url_name="import", parser_classes=[parsers.MultiPartParser]
+    )
     def import_file(self, request, slug=None):
         upload = request.FILES.get("file")
         if upload is None:
@@ -218,9 +204,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["registrations"])
-class RegistrationViewSet(
-    ConferenceScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class RegistrationViewSet(ConferenceScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = RegistrationSerializer
     filterset_fields = ["status", "invitation"]
 

@@ -6,12 +6,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from icalendar import Calendar, Event
 
+from conference.plumbing.links import absolute_url
+
 
 def registration_ics(registration, workshops=None):
     """The conference days as one all-day event, plus each chosen workshop at its time."""
     conference = registration.conference
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    links = _links(registration)
+    links = absolute_url("my", registration.token)
     calendar = Calendar()
     calendar.add("prodid", "-//COG Conference//Registration//EN")
     calendar.add("version", "2.0")
@@ -49,9 +51,3 @@ def registration_ics(registration, workshops=None):
             item.add("location", f"{session.room.name}, {conference.venue}")
         calendar.add_component(item)
     return calendar.to_ical().decode()
-
-
-def _links(registration):
-    from .emails import manage_url
-
-    return manage_url(registration)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from conference.models import Organisation
 
 from . import emails, services
+from .figures import invitation_figures
 from .models import Invitation, Registration
 
 # (first name, last name, badge name) — the first delegates named, in many scripts.
@@ -215,10 +216,11 @@ def load(conference, stdout):
                     if places[workshop.pk] is not None:
                         places[workshop.pk] -= 1
 
-    figures = services.invitation_figures(conference)
+    figures = invitation_figures(conference)
     stdout.write(
-        f"Created {figures['invited']} invitations (draft {figures['draft']}, sent {figures['sent']},"
-        f" opened {figures['opened']}, accepted {figures['accepted']}, declined {figures['declined']},"
+        f"Created {figures['invited'] + figures['drafts']} invitations ({figures['drafts']} not sent,"
+        f" {figures['awaiting']} sent, {figures['unanswered']} opened,"
+        f" accepted {figures['accepted']}, declined {figures['declined']},"
         f" expired {figures['expired']}); {figures['registered']} delegates registered,"
         f" {figures['waiting']} on the waiting list (capacity {conference.capacity})"
     )

@@ -1,14 +1,17 @@
-"""Organiser pages of invitations and RSVPs, under /organiser/."""
+"""Organiser pages of invitations and RSVPs, under /organiser/<slug>/."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import organiser_views
 
 urlpatterns = [
-    path("registration/<slug:slug>/", organiser_views.overview, name="registration-organiser"),
+    path("<slug:slug>/registration/", organiser_views.overview, name="organiser-registration"),
+    path("<slug:slug>/exports/<str:table>.<str:fmt>", organiser_views.export, name="organiser-export"),
+    # The addresses of earlier releases.
+    path("registration/<slug:slug>/", RedirectView.as_view(pattern_name="organiser-registration", permanent=True)),
     path(
         "registration/<slug:slug>/<str:table>.<str:fmt>",
-        organiser_views.export,
-        name="registration-export",
+        RedirectView.as_view(pattern_name="organiser-export", permanent=True),
     ),
 ]

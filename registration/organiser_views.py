@@ -4,15 +4,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from conference.models import Conference
-from conference.views import organiser_required
+from conference.plumbing.access import organiser_required
 
 from . import exports, services
+from .figures import invitation_figures
 
 
 @organiser_required
 def overview(request, slug):
     conference = get_object_or_404(Conference, slug=slug)
-    figures = services.invitation_figures(conference)
+    figures = invitation_figures(conference)
     return render(
         request,
         "registration/organiser.html",

@@ -19,11 +19,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from conference.api_errors import Conflict, ServiceError
 from conference.models import Conference, Organisation, Session
+from conference.plumbing.errors import Conflict, ServiceError
 
 from . import emails
 from .models import Invitation, Registration
+from .outbox.tasks import dispatch_on_commit
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 UNANSWERED = (Invitation.Status.DRAFT, Invitation.Status.SENT, Invitation.Status.OPENED)
@@ -277,7 +278,7 @@ def send_invitations(*, conference, ids=None, remind=False, now=None):
                 status=Invitation.Status.SENT, sent_at=now
             )
             Invitation.objects.filter(pk__in=pks, sent_at__isnull=True).update(sent_at=now)
-        emails.dispatch_on_commit(message_ids)
+        dispatch_on_commit(message_ids)
     return len(invitations)
 
 
@@ -568,33 +569,3 @@ def update_registration(*, registration, data, now=None):
         registration.save(update_fields=list(DELEGATE_FIELDS))
         registration.workshops.set(cleaned["workshops"])
     return registration
-
-
-def invitation_figures(conference):
-    """Invited, opened, accepted, declined, expired; registered, waiting, cancelled (two queries)."""
-    by_status = dict(
-        Invitation.objects.filter(conference=conference)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    by_reg = dict(
-        Registration.objects.filter(conference=conference)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    invited = sum(by_status.values())
-    return {
-        "invited": invited,
-        "draft": by_status.get("draft", 0),
-        "sent": by_status.get("sent", 0),
-        "opened": by_status.get("opened", 0),
-        "accepted": by_status.get("accepted", 0),
-        "declined": by_status.get("declined", 0),
-        "expired": by_status.get("expired", 0),
-        "registered": by_reg.get("confirmed", 0),
-        "waiting": by_reg.get("waitlisted", 0),
-        "cancelled": by_reg.get("cancelled", 0),
-        "capacity": conference.capacity,
-    }

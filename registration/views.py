@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from conference.api_errors import ServiceError
+from conference.plumbing.errors import ServiceError
 
 from . import emails, services
 from .models import Invitation, Registration
@@ -226,7 +226,7 @@ def manage(request, token):
             request, "registration/manage.html", _manage_context(registration, values, error=exc.message), status=409
         )
     messages.success(request, "Your changes are saved.")
-    return redirect("manage", token=token)
+    return redirect("my", token=token)
 
 
 @never_cache
@@ -242,7 +242,7 @@ def cancel(request, token):
             messages.error(request, exc.message)
         else:
             messages.success(request, "Your registration is cancelled. Thank you for letting us know.")
-        return redirect("manage", token=token)
+        return redirect("my", token=token)
     return render(
         request,
         "registration/cancel.html",

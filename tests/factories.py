@@ -6,8 +6,8 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from conference import roles
 from conference.models import Conference, Organisation, Room, Session, Speaker, Track
+from conference.plumbing import roles
 from registration.models import Invitation, Registration
 
 

@@ -1,6 +1,6 @@
 """Errors of the agenda rules, with the codes CONTRACT.md names."""
 
-from conference.api_errors import ServiceError
+from conference.plumbing.errors import ServiceError
 
 
 class AgendaError(ServiceError):

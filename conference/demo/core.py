@@ -5,8 +5,8 @@ import datetime as dt
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from conference import roles
 from conference.models import Conference, Organisation
+from conference.plumbing import roles
 
 DEMO_SLUG = "cog-2027"
 ORGANISER = ("organiser", "cog-organiser-demo")

@@ -93,13 +93,13 @@ def test_print_job_renders_in_the_background_and_offers_the_download(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/organiser/{conference.slug}/badges/", {"layout": "a4", "category": ""})
     job = BadgePrintJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/organiser/badges/jobs/{job.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/organiser/{conference.slug}/badges/jobs/{job.pk}/"
     assert (job.status, job.total, job.done, job.pages, job.created_by) == ("done", 6, 6, 2, organiser)
     page = client.get(response["Location"]).content.decode()
     assert "Done: 6 badges on 2 pages" in page
     assert "Download the badges (PDF)" in page
     assert 'http-equiv="refresh"' not in page
-    download = client.get(f"/organiser/badges/jobs/{job.pk}/badges.pdf")
+    download = client.get(f"/organiser/{conference.slug}/badges/jobs/{job.pk}/badges.pdf")
     assert download.status_code == 200
     pdf = b"".join(download.streaming_content)
     assert page_count(pdf) == 2
@@ -137,7 +137,7 @@ def test_print_job_of_only_unprinted_badges_fails_clearly_when_none_are_left(
     assert job.status == "failed"
     page = client.get(response["Location"]).content.decode()
     assert "No confirmed delegate&#x27;s badge matches these filters." in page
-    assert client.get(f"/organiser/badges/jobs/{job.pk}/badges.pdf").status_code == 404
+    assert client.get(f"/organiser/{conference.slug}/badges/jobs/{job.pk}/badges.pdf").status_code == 404
 
 
 def test_print_form_refuses_an_unknown_layout(client, organiser):
@@ -150,20 +150,34 @@ def test_print_form_refuses_an_unknown_layout(client, organiser):
 
 
 def test_unfinished_job_page_refreshes_itself(client, organiser):
-    job = BadgePrintJob.objects.create(conference=ConferenceFactory(), total=10, done=4)
+    conference = ConferenceFactory()
+    job = BadgePrintJob.objects.create(conference=conference, total=10, done=4)
     client.force_login(organiser)
-    page = client.get(f"/organiser/badges/jobs/{job.pk}/").content.decode()
+    page = client.get(f"/organiser/{conference.slug}/badges/jobs/{job.pk}/").content.decode()
     assert 'http-equiv="refresh"' in page
     assert "4 of 10 badges" in page
     assert 'value="40"' in page
 
 
 def test_job_pages_are_for_organisers_only(client, door_staff):
-    job = BadgePrintJob.objects.create(conference=ConferenceFactory())
-    assert client.get(f"/organiser/badges/jobs/{job.pk}/").status_code == 302
+    conference = ConferenceFactory()
+    job = BadgePrintJob.objects.create(conference=conference)
+    assert client.get(f"/organiser/{conference.slug}/badges/jobs/{job.pk}/").status_code == 302
     client.force_login(door_staff)
-    assert client.get(f"/organiser/badges/jobs/{job.pk}/").status_code == 403
-    assert client.get(f"/organiser/badges/jobs/{job.pk}/badges.pdf").status_code == 403
+    assert client.get(f"/organiser/{conference.slug}/badges/jobs/{job.pk}/").status_code == 403
+    assert client.get(f"/organiser/{conference.slug}/badges/jobs/{job.pk}/badges.pdf").status_code == 403
+
+
+def test_job_addresses_of_earlier_releases_redirect(client, organiser):
+    conference = ConferenceFactory()
+    job = BadgePrintJob.objects.create(conference=conference)
+    client.force_login(organiser)
+    response = client.get(f"/organiser/badges/jobs/{job.pk}/")
+    assert response.status_code == 301 and response["Location"] == f"/organiser/{conference.slug}/badges/jobs/{job.pk}/"
+    response = client.get(f"/organiser/badges/jobs/{job.pk}/badges.pdf")
+    assert response["Location"] == f"/organiser/{conference.slug}/badges/jobs/{job.pk}/badges.pdf"
+    other = ConferenceFactory()
+    assert client.get(f"/organiser/{other.slug}/badges/jobs/{job.pk}/").status_code == 404
 
 
 # --- the management command ----------------------------------------------------

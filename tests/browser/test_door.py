@@ -8,7 +8,7 @@ import pytest
 import segno
 from playwright.sync_api import expect
 
-from badges.checkin import scan_badge
+from badges.checkin.services import scan_badge
 from badges.models import CheckIn, Scan
 from badges.services import current_badge, reissue_badge
 from tests.conftest import login

@@ -2,8 +2,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from conference import roles
-from conference.authentication import TokenAuthentication
+from conference.plumbing import roles
+from conference.plumbing.authentication import TokenAuthentication
 from tests.factories import ConferenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

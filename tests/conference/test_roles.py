@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from conference import roles
+from conference.plumbing import roles
 
 pytestmark = pytest.mark.django_db
 

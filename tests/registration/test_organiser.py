@@ -43,20 +43,28 @@ def test_organiser_page_shows_figures_and_export_links(organiser_client):
     services.accept_invitation(
         invitation=InvitationFactory(conference=conference, seats=2), delegates=[delegate_data(), delegate_data()]
     )
-    html = organiser_client.get(f"/organiser/registration/{conference.slug}/").content.decode()
+    html = organiser_client.get(f"/organiser/{conference.slug}/registration/").content.decode()
     assert "<strong>2</strong> invited" in html
     assert "<strong>1</strong> waiting" in html
     for table in ("invitations", "delegates", "needs", "workshops"):
-        assert f"/organiser/registration/{conference.slug}/{table}.csv" in html
-        assert f"/organiser/registration/{conference.slug}/{table}.xlsx" in html
-    assert f"/organiser/registration/{conference.slug}/" in organiser_client.get("/organiser/").content.decode()
+        assert f"/organiser/{conference.slug}/exports/{table}.csv" in html
+        assert f"/organiser/{conference.slug}/exports/{table}.xlsx" in html
+    assert f"/organiser/{conference.slug}/registration/" in organiser_client.get("/organiser/").content.decode()
+
+
+def test_addresses_of_earlier_releases_redirect(organiser_client):
+    conference = ConferenceFactory()
+    response = organiser_client.get(f"/organiser/registration/{conference.slug}/")
+    assert response.status_code == 301 and response["Location"] == f"/organiser/{conference.slug}/registration/"
+    response = organiser_client.get(f"/organiser/registration/{conference.slug}/needs.xlsx")
+    assert response.status_code == 301 and response["Location"] == f"/organiser/{conference.slug}/exports/needs.xlsx"
 
 
 def test_exports_are_for_organisers_only(client, door_staff):
     conference = ConferenceFactory()
-    assert client.get(f"/organiser/registration/{conference.slug}/invitations.csv").status_code == 302
+    assert client.get(f"/organiser/{conference.slug}/exports/invitations.csv").status_code == 302
     client.force_login(door_staff)
-    assert client.get(f"/organiser/registration/{conference.slug}/invitations.csv").status_code == 403
+    assert client.get(f"/organiser/{conference.slug}/exports/invitations.csv").status_code == 403
 
 
 def test_invitations_export_csv_and_xlsx_with_states(organiser_client):
@@ -64,7 +72,7 @@ def test_invitations_export_csv_and_xlsx_with_states(organiser_client):
     for status in ("draft", "sent", "opened", "accepted", "declined", "expired"):
         InvitationFactory(conference=conference, status=status, contact_name=f"Contact {status}")
     for fmt, read in (("csv", read_csv), ("xlsx", read_xlsx)):
-        response = organiser_client.get(f"/organiser/registration/{conference.slug}/invitations.{fmt}")
+        response = organiser_client.get(f"/organiser/{conference.slug}/exports/invitations.{fmt}")
         assert response.status_code == 200
         assert f"{conference.slug}-invitations.{fmt}" in response["Content-Disposition"]
         rows = read(response)
@@ -90,12 +98,12 @@ def test_delegates_export_has_organisation_category_and_needs(organiser_client):
             )
         ],
     )
-    (row,) = read_xlsx(organiser_client.get(f"/organiser/registration/{conference.slug}/delegates.xlsx"))
+    (row,) = read_xlsx(organiser_client.get(f"/organiser/{conference.slug}/exports/delegates.xlsx"))
     assert (row["first_name"], row["last_name"]) == ("Мария", "Иванова")
     assert row["organisation"] == invitation.organisation.name and row["category"] == "sponsor"
     assert (row["dietary"], row["accessibility"], row["workshops"]) == ("Vegan", "Wheelchair user", "Robotics lab")
     assert row["job_title"] == "'=HYPERLINK(1)"  # never a formula
-    (csv_row,) = read_csv(organiser_client.get(f"/organiser/registration/{conference.slug}/delegates.csv"))
+    (csv_row,) = read_csv(organiser_client.get(f"/organiser/{conference.slug}/exports/delegates.csv"))
     assert csv_row["first_name"] == "Мария" and csv_row["job_title"] == "'=HYPERLINK(1)"
 
 
@@ -109,11 +117,11 @@ def test_needs_and_workshop_exports(organiser_client):
             delegate_data(first_name="Plain", dietary="", accessibility=""),
         ],
     )
-    needs = read_csv(organiser_client.get(f"/organiser/registration/{conference.slug}/needs.csv"))
+    needs = read_csv(organiser_client.get(f"/organiser/{conference.slug}/exports/needs.csv"))
     assert [r["first_name"] for r in needs] == ["Needs"]
-    workshops = read_csv(organiser_client.get(f"/organiser/registration/{conference.slug}/workshops.csv"))
+    workshops = read_csv(organiser_client.get(f"/organiser/{conference.slug}/exports/workshops.csv"))
     assert [(r["workshop"], r["first_name"], r["capacity"]) for r in workshops] == [("Robotics lab", "Needs", "5")]
-    assert organiser_client.get(f"/organiser/registration/{conference.slug}/secrets.csv").status_code == 404
+    assert organiser_client.get(f"/organiser/{conference.slug}/exports/secrets.csv").status_code == 404
 
 
 def test_exports_use_a_fixed_number_of_queries(organiser_client, django_assert_max_num_queries):
@@ -125,7 +133,7 @@ def test_exports_use_a_fixed_number_of_queries(organiser_client, django_assert_m
         )
     for table in ("invitations", "delegates", "needs", "workshops"):
         with django_assert_max_num_queries(8):
-            organiser_client.get(f"/organiser/registration/{conference.slug}/{table}.csv")
+            organiser_client.get(f"/organiser/{conference.slug}/exports/{table}.csv")
 
 
 # The admin.

@@ -343,16 +343,3 @@ def test_token_lookup_refuses_unknown_and_malformed_tokens():
     assert services.invitation_by_token("../../etc/passwd") is None
     assert services.invitation_by_token("") is None
     assert len(invitation.token) >= 43  # 256 bits, URL-safe
-
-
-def test_invitation_figures_count_each_state():
-    conference = ConferenceFactory(capacity=1)
-    for status in ("draft", "sent", "opened", "declined", "expired"):
-        InvitationFactory(conference=conference, status=status)
-    services.accept_invitation(
-        invitation=InvitationFactory(conference=conference, seats=2), delegates=[delegate_data(), delegate_data()]
-    )
-    figures = services.invitation_figures(conference)
-    assert figures["invited"] == 6
-    assert figures["accepted"] == figures["declined"] == figures["expired"] == figures["opened"] == 1
-    assert figures["registered"] == 1 and figures["waiting"] == 1

@@ -3,8 +3,9 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from registration import emails, services
+from registration import services
 from registration.models import OutboxMessage
+from registration.outbox import sending
 
 
 class Command(BaseCommand):
@@ -20,6 +21,6 @@ class Command(BaseCommand):
             OutboxMessage.objects.filter(state=OutboxMessage.State.FAILED).update(
                 state=OutboxMessage.State.PENDING, next_attempt_at=timezone.now()
             )
-        sent, not_sent = emails.send_due(limit=1_000_000, ignore_backoff=now)
+        sent, not_sent = sending.send_due(limit=1_000_000, ignore_backoff=now)
         waiting = OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT).count()
         self.stdout.write(f"Sent {sent}; {not_sent} failed this time; {waiting} not sent yet.")

@@ -1,0 +1,259 @@
+"""The check-in API (door staff and organisers): scan, sync, search, undo, stats, the offline list.
+
+Thin: every decision is in :mod:`badges.checkin.services`; these views parse the
+request, call the service and turn its answer into JSON.
+"""
+
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conference.models import Conference
+from conference.plumbing.permissions import IsDoorStaff
+
+from . import services as checkin
+
+SYNC_MAX_SCANS = 500
+
+
+class ScanRequestSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, trim_whitespace=False, help_text="What the QR code holds."
+    )
+    registration = serializers.IntegerField(
+        required=False, min_value=1, help_text="Check a delegate in by id instead (found by a search)."
+    )
+    gate = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    nonce = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        default="",
+        help_text="The client's id of this scan: sent again, the same answer comes back and nothing new is recorded.",
+    )
+    scanned_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="Client time of a scan queued while offline."
+    )
+
+    def validate(self, attrs):
+        code = (attrs.get("code") or "").strip()
+        if not code and attrs.get("registration") is None:
+            raise serializers.ValidationError({"code": ["Scan or type a badge code."]})
+        if code and attrs.get("registration") is not None:
+            raise serializers.ValidationError({"registration": ["Send a badge code or a registration, not both."]})
+        return attrs
+
+
+class SyncRequestSerializer(serializers.Serializer):
+    scans = ScanRequestSerializer(many=True, allow_empty=True, max_length=SYNC_MAX_SCANS)
+
+
+_registration_schema = inline_serializer(
+    "CheckInRegistration",
+    {
+        "id": serializers.IntegerField(),
+        "name": serializers.CharField(),
+        "badge_name": serializers.CharField(),
+        "organisation": serializers.CharField(),
+        "category": serializers.CharField(),
+    },
+)
+
+
+def _delegate_schema(name, email=False, hashes=False):
+    fields = {
+        "id": serializers.IntegerField(),
+        "name": serializers.CharField(),
+        "badge_name": serializers.CharField(),
+        "organisation": serializers.CharField(),
+        "category": serializers.CharField(),
+        "status": serializers.CharField(),
+        "checked_in_at": serializers.DateTimeField(allow_null=True),
+        "checkin_id": serializers.IntegerField(allow_null=True),
+        "gate": serializers.CharField(allow_null=True),
+    }
+    if email:
+        fields["email"] = serializers.EmailField()
+        fields["badge_pdf"] = serializers.CharField()
+    if hashes:
+        fields["code_sha256"] = serializers.CharField(allow_null=True, help_text="SHA-256 of the current badge code.")
+        fields["revoked_sha256"] = serializers.ListField(child=serializers.CharField())
+    return lambda **kwargs: inline_serializer(name, fields, **kwargs)
+
+
+_scan_answer_schema = inline_serializer(
+    "ScanAnswer",
+    {
+        "result": serializers.ChoiceField(choices=list(checkin.HTTP_STATUS)),
+        "detail": serializers.CharField(),
+        "registration": _registration_schema,
+        "checkin_id": serializers.IntegerField(required=False),
+        "checked_in_at": serializers.DateTimeField(required=False),
+        "gate": serializers.CharField(required=False),
+        "first_checked_in_at": serializers.DateTimeField(required=False),
+        "first_gate": serializers.CharField(required=False),
+    },
+)
+
+
+class ConferenceCheckInView(APIView):
+    permission_classes = [IsDoorStaff]
+
+    def get_conference(self):
+        return get_object_or_404(Conference, slug=self.kwargs["slug"])
+
+    def _answer(self, conference, data):
+        kwargs = dict(
+            conference=conference,
+            gate=data.get("gate", ""),
+            nonce=data.get("nonce", ""),
+            user=self.request.user,
+            scanned_at=data.get("scanned_at"),
+        )
+        if data.get("registration") is not None:
+            return checkin.check_in_registration(registration_id=data["registration"], **kwargs)
+        return checkin.scan_badge(code=data["code"], **kwargs)
+
+
+class ScanView(ConferenceCheckInView):
+    @extend_schema(
+        request=ScanRequestSerializer,
+        responses={200: _scan_answer_schema, 409: _scan_answer_schema, 404: _scan_answer_schema},
+        summary="Scan a badge at a door",
+    )
+    def post(self, request, slug):
+        conference = self.get_conference()
+        serializer = ScanRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        answer = self._answer(conference, serializer.validated_data)
+        return Response(answer.body, status=answer.status)
+
+
+class SyncView(ConferenceCheckInView):
+    """Scans an offline door queued, replayed in order with their nonces (a retried sync changes nothing)."""
+
+    @extend_schema(
+        request=SyncRequestSerializer,
+        responses={200: inline_serializer("SyncAnswer", {"results": serializers.ListField()})},
+        summary="Replay the scans a door queued while offline",
+    )
+    def post(self, request, slug):
+        conference = self.get_conference()
+        serializer = SyncRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        results = []
+        for scan in serializer.validated_data["scans"]:
+            answer = self._answer(conference, scan)
+            results.append({"nonce": scan.get("nonce", ""), "status": answer.status, **answer.body})
+        return Response({"results": results})
+
+
+class SearchPagination(PageNumberPagination):
+    page_size = checkin.SEARCH_LIMIT
+
+
+class SearchView(ConferenceCheckInView):
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="Part of a name, organisation or e-mail (2+ characters).")],
+        summary="Find a delegate whose badge is forgotten",
+        responses=inline_serializer(
+            "CheckInSearchPage",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": _delegate_schema("CheckInSearchResult", email=True)(many=True),
+            },
+        ),
+    )
+    def get(self, request, slug):
+        conference = self.get_conference()
+        queryset = checkin.search_delegates(conference=conference, q=request.query_params.get("q", ""))
+        paginator = SearchPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        rows = []
+        for registration in page:
+            row = checkin.delegate_row(registration, conference)
+            row["email"] = registration.email
+            row["badge_pdf"] = reverse("api-registration-badge", args=[conference.slug, registration.pk])
+            rows.append(row)
+        return paginator.get_paginated_response(rows)
+
+
+class UndoView(ConferenceCheckInView):
+    @extend_schema(
+        request=None,
+        summary="Undo a mistaken check-in",
+        responses=inline_serializer(
+            "CheckInUndone",
+            {
+                "detail": serializers.CharField(),
+                "checkin_id": serializers.IntegerField(),
+                "undone_at": serializers.DateTimeField(),
+                "registration": _registration_schema,
+            },
+        ),
+    )
+    def post(self, request, slug, checkin_id):
+        conference = self.get_conference()
+        return Response(checkin.undo_checkin(conference=conference, checkin_id=checkin_id, user=request.user))
+
+
+class StatsView(ConferenceCheckInView):
+    @extend_schema(
+        summary="Arrivals: registered, checked in, by gate, per quarter hour",
+        responses=inline_serializer(
+            "CheckInStats",
+            {
+                "registered": serializers.IntegerField(),
+                "checked_in": serializers.IntegerField(),
+                "by_gate": serializers.DictField(child=serializers.IntegerField()),
+                "per_quarter_hour": serializers.ListField(),
+            },
+        ),
+    )
+    def get(self, request, slug):
+        response = Response(checkin.checkin_stats(conference=self.get_conference()))
+        patch_cache_control(response, no_store=True)
+        return response
+
+
+class DoorListView(ConferenceCheckInView):
+    """The offline list: hashes of badge codes (never the codes), names, organisations, categories, status.
+
+    Carries an ETag of its content and answers 304 to a matching If-None-Match,
+    so a door refreshing it every minute downloads it again only when it changed.
+    """
+
+    @extend_schema(
+        summary="The list an offline door works from",
+        responses=inline_serializer(
+            "DoorList",
+            {
+                "conference": serializers.DictField(),
+                "count": serializers.IntegerField(),
+                "delegates": _delegate_schema("DoorListDelegate", hashes=True)(many=True),
+            },
+        ),
+    )
+    def get(self, request, slug):
+        data = checkin.door_list(conference=self.get_conference())
+        body = json.dumps(data, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(body, content_type="application/json")
+        response["ETag"] = etag
+        patch_cache_control(response, private=True, no_cache=True)
+        return response

@@ -1,0 +1,567 @@
+"""Check-in at the door: the one place that decides every scan.
+
+Whoever scans (the API, the door page, an offline door replaying its queue,
+a volunteer checking someone in from a search) calls :func:`scan_badge` or
+:func:`check_in_registration`, and gets a :class:`ScanAnswer` with exactly the
+results and HTTP statuses of CONTRACT.md. Every scan is recorded as a
+:class:`~badges.models.Scan` row, in the same transaction as the check-in it
+causes.
+
+Why there is no lock: a badge's first entry is decided by the database's
+partial unique constraint (one live check-in per registration). Two doors
+scanning the same badge at the same moment both try to insert the check-in;
+PostgreSQL makes the second wait for the first and then refuses it, SQLite's
+IMMEDIATE transactions serialise them; the loser rolls back and answers
+``already_checked_in``. That costs no extra query on the common path, where a
+``select_for_update`` would cost one.
+
+Why a nonce needs no query either: the nonce is unique per conference
+(``scan_nonce_unique_per_conference``), and the scan row is written in the same
+transaction as the check-in. A nonce sent again makes that insert fail, the
+whole transaction (check-in included) rolls back, and the answer stored with
+the first scan is returned: the same answer, nothing new recorded, even if the
+badge was undone and could be admitted again in between.
+"""
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMinute
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from badges.codes import code_digest, is_well_formed, normalise_code
+from badges.models import Badge, CheckIn, Scan
+from conference.plumbing.compiled import CompiledQuery
+from conference.plumbing.errors import Conflict, ServiceError
+from registration.models import Registration
+
+ADMITTED = "admitted"
+ALREADY_CHECKED_IN = "already_checked_in"
+REVOKED = "revoked"
+CANCELLED = "cancelled"
+WRONG_CONFERENCE = "wrong_conference"
+UNKNOWN = "unknown"
+
+HTTP_STATUS = {
+    ADMITTED: 200,
+    ALREADY_CHECKED_IN: 409,
+    REVOKED: 409,
+    CANCELLED: 409,
+    WRONG_CONFERENCE: 409,
+    UNKNOWN: 404,
+}
+
+SEARCH_MIN_LENGTH = 2
+SEARCH_LIMIT = 20
+# A client clock may run a little ahead of the server's; more than this is not believed.
+CLIENT_CLOCK_SKEW = dt.timedelta(minutes=2)
+STORED_CODE_LENGTH = 200
+
+
+class SearchQueryTooShort(ServiceError):
+    code = "query_too_short"
+
+
+class CheckInNotFound(ServiceError):
+    status_code = 404
+    code = "checkin_not_found"
+
+
+class AlreadyUndone(Conflict):
+    code = "already_undone"
+
+
+@dataclass(frozen=True)
+class ScanAnswer:
+    """What the door is told: the JSON body, and the HTTP status its result maps to."""
+
+    body: dict
+
+    @property
+    def result(self):
+        return self.body["result"]
+
+    @property
+    def status(self):
+        return HTTP_STATUS[self.result]
+
+
+# --- Looking up what was scanned -------------------------------------------------
+
+
+def _with_live_checkin(queryset, registration_ref):
+    """Annotate the live check-in (if any) of each row's registration: one query, no second trip."""
+    live = CheckIn.objects.filter(registration=OuterRef(registration_ref), undone_at__isnull=True).order_by()
+    return queryset.annotate(
+        live_checkin_id=Subquery(live.values("pk")[:1]),
+        live_checked_in_at=Subquery(live.values("checked_in_at")[:1]),
+        live_gate=Subquery(live.values("gate")[:1]),
+    )
+
+
+@dataclass
+class _Scanned:
+    """The delegate behind a scan, read in one flat query: the hot path builds no model instances."""
+
+    pk: int
+    conference_id: int
+    conference_name: str
+    status: str
+    first_name: str
+    last_name: str
+    badge_name: str
+    organisation_name: str
+    category: str
+    badge_id: int | None
+    badge_revoked_at: dt.datetime | None
+    live_checkin_id: int | None
+    live_checked_in_at: dt.datetime | None
+    live_gate: str | None
+
+    # The same names as Registration's, so the answers are written once.
+    full_name = property(lambda self: f"{self.first_name} {self.last_name}".strip())
+    display_badge_name = property(lambda self: self.badge_name or self.first_name)
+
+    def summary(self):
+        return {
+            "id": self.pk,
+            "name": self.full_name,
+            "badge_name": self.display_badge_name,
+            "organisation": self.organisation_name,
+            "category": self.category,
+        }
+
+
+def _scanned_fields(prefix):
+    fields = {
+        "pk": "pk",
+        "conference_id": "conference_id",
+        "conference_name": "conference__name",
+        "status": "status",
+        "first_name": "first_name",
+        "last_name": "last_name",
+        "badge_name": "badge_name",
+        "organisation_name": "invitation__organisation__name",
+        "category": "invitation__category",
+    }
+    return [prefix + path for path in fields.values()]
+
+
+_LIVE = ("live__pk", "live__checked_in_at", "live__gate")
+
+
+def _badge_lookup(code):
+    """The scan's one look-up: the badge, its delegate, and the live check-in."""
+    return (
+        Badge.objects.annotate(
+            live=FilteredRelation("registration__checkins", condition=Q(registration__checkins__undone_at__isnull=True))
+        )
+        .filter(code=code)
+        .order_by()
+        .values_list(*_scanned_fields("registration__"), "pk", "revoked_at", *_LIVE)[:1]
+    )
+
+
+# Compiled once per process: every scan runs the same statement with another code.
+_BADGE_LOOKUP = CompiledQuery(_badge_lookup)
+
+
+def _aware(value):
+    """A datetime read by a raw cursor: SQLite gives text in UTC, PostgreSQL an aware datetime."""
+    if value is None or isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return value
+    value = parse_datetime(value) if isinstance(value, str) else value
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
+def _find_badge(code):
+    """The delegate a badge code belongs to, with the badge and the live check-in, in one query."""
+    row = _BADGE_LOOKUP.fetchone(code)
+    if row is None:
+        return None
+    return _Scanned(*row[:10], _aware(row[10]), row[11], _aware(row[12]), row[13])
+
+
+def _find_registration(registration_id):
+    row = (
+        Registration.objects.annotate(live=FilteredRelation("checkins", condition=Q(checkins__undone_at__isnull=True)))
+        .filter(pk=registration_id)
+        .order_by()
+        .values_list(*_scanned_fields(""), *_LIVE)[:1]
+    )
+    row = next(iter(row), None)
+    return _Scanned(*row[:9], None, None, *row[9:]) if row else None
+
+
+# --- Answers -----------------------------------------------------------------------
+
+
+def _iso(moment, conference):
+    return timezone.localtime(moment, conference.tz).isoformat() if moment else None
+
+
+def _when(moment, conference):
+    """'09:41' today at the venue, '27 Nov at 09:41' another day: what a volunteer can say aloud."""
+    local = timezone.localtime(moment, conference.tz)
+    if local.date() == timezone.localtime(timezone.now(), conference.tz).date():
+        return local.strftime("%H:%M")
+    return f"{local.day} {local.strftime('%b')} at {local.strftime('%H:%M')}"
+
+
+def registration_summary(registration):
+    if isinstance(registration, _Scanned):
+        return registration.summary()
+    return {
+        "id": registration.pk,
+        "name": registration.full_name,
+        "badge_name": registration.display_badge_name,
+        "organisation": registration.invitation.organisation.name,
+        "category": registration.invitation.category,
+    }
+
+
+def _refusal(result, detail, registration=None, **extra):
+    body = {"result": result, "detail": detail}
+    if registration is not None:
+        body["registration"] = registration_summary(registration)
+    body.update(extra)
+    return body
+
+
+def _already_checked_in(conference, registration, first_at, first_gate):
+    where = f" at {first_gate}" if first_gate else ""
+    return _refusal(
+        ALREADY_CHECKED_IN,
+        f"{registration.display_badge_name} is already checked in: at {_when(first_at, conference)}{where}.",
+        registration,
+        first_checked_in_at=_iso(first_at, conference),
+        first_gate=first_gate,
+    )
+
+
+def _decide(conference, registration, live):
+    """The verdict for a known (or unknown) registration, without writing anything.
+
+    Returns the refusal body, or None when the delegate may be admitted.
+    ``live`` is ``(checked_in_at, gate)`` of the live check-in, or None.
+    """
+    if registration is None:
+        return _refusal(
+            UNKNOWN,
+            "Not a badge of this conference: check the code, or search for the person by name.",
+        )
+    if registration.conference_id != conference.pk:
+        return _refusal(
+            WRONG_CONFERENCE,
+            f"This badge is for {registration.conference_name}, not for {conference.name}.",
+            registration,
+        )
+    if registration.badge_revoked_at is not None:
+        return _refusal(
+            REVOKED,
+            "This badge was replaced by a newer one and no longer admits: "
+            "search for the person by name and reprint the badge at the desk.",
+            registration,
+        )
+    if registration.status == Registration.Status.WAITLISTED:
+        return _refusal(
+            CANCELLED,
+            f"{registration.full_name} is on the waiting list, not confirmed: send them to the desk.",
+            registration,
+        )
+    if registration.status != Registration.Status.CONFIRMED:
+        return _refusal(
+            CANCELLED,
+            f"{registration.full_name}'s registration was cancelled: send them to the desk.",
+            registration,
+        )
+    if live is not None:
+        return _already_checked_in(conference, registration, *live)
+    return None
+
+
+def _client_time(scanned_at, now):
+    """When an offline door says the scan happened; never later than now."""
+    if scanned_at is None:
+        return now
+    if timezone.is_naive(scanned_at):
+        scanned_at = timezone.make_aware(scanned_at, dt.UTC)
+    return min(scanned_at, now) if scanned_at <= now + CLIENT_CLOCK_SKEW else now
+
+
+def _replayed(conference, nonce):
+    if not nonce:
+        return None
+    response = Scan.objects.filter(conference=conference, nonce=nonce).values_list("response", flat=True).first()
+    return ScanAnswer(response) if response else None
+
+
+def _scan(*, conference, registration, code, gate, nonce, user, scanned_at):
+    """Decide, then write the check-in (if any) and the scan row in one transaction."""
+    gate = (gate or "").strip()[:100]
+    nonce = (nonce or "").strip()[:100]
+    live = None
+    if registration is not None and registration.live_checkin_id is not None:
+        live = (registration.live_checked_in_at, registration.live_gate)
+    for _attempt in range(3):
+        now = timezone.now()
+        body = _decide(conference, registration, live)
+        admitting = body is None
+        # A refusal writes one row: in autocommit mode that INSERT is atomic by itself,
+        # which spares BEGIN and COMMIT round trips. Inside a caller's transaction a
+        # savepoint keeps a failed INSERT from breaking that transaction.
+        block = transaction.atomic() if admitting or connection.in_atomic_block else contextlib.nullcontext()
+        try:
+            with block:
+                checkin = None
+                if body is None:
+                    checked_in_at = _client_time(scanned_at, now)
+                    checkin = CheckIn.objects.create(
+                        conference=conference,
+                        registration_id=registration.pk,
+                        badge_id=registration.badge_id,
+                        gate=gate,
+                        user=user,
+                        checked_in_at=checked_in_at,
+                    )
+                    Registration.objects.filter(pk=registration.pk).update(checked_in_at=checked_in_at)
+                    where = f" at {gate}" if gate else ""
+                    body = {
+                        "result": ADMITTED,
+                        "detail": f"Welcome, {registration.display_badge_name}! Checked in{where}.",
+                        "registration": registration_summary(registration),
+                        "checkin_id": checkin.pk,
+                        "checked_in_at": _iso(checked_in_at, conference),
+                        "gate": gate,
+                    }
+                Scan.objects.create(
+                    conference=conference,
+                    code=code[:STORED_CODE_LENGTH],
+                    badge_id=registration.badge_id if registration else None,
+                    checkin=checkin,
+                    gate=gate,
+                    user=user,
+                    result=body["result"],
+                    nonce=nonce,
+                    response=body,
+                    created_at=now,
+                    scanned_at=scanned_at,
+                )
+            return ScanAnswer(body)
+        except IntegrityError:
+            # Either this nonce was seen before (answer as then), or another door
+            # admitted the delegate between our look-up and our insert.
+            replay = _replayed(conference, nonce)
+            if replay is not None:
+                return replay
+            if registration is None:
+                raise
+            first = (
+                CheckIn.objects.filter(registration_id=registration.pk, undone_at__isnull=True)
+                .values_list("checked_in_at", "gate")
+                .first()
+            )
+            if not admitting:
+                raise
+            live = first  # None: the other check-in was undone meanwhile; try again
+    raise IntegrityError("The check-in kept conflicting with concurrent scans.")
+
+
+def scan_badge(*, conference, code, gate="", nonce="", user=None, scanned_at=None):
+    """Decide one scan of a badge code at a door of ``conference``, and record it.
+
+    ``code`` is what the scanner typed or the camera read; ``nonce`` the
+    client's id of this scan (sent again, the same answer comes back and
+    nothing new is recorded); ``scanned_at`` the client's time of the scan,
+    for scans queued by a door while offline.
+    """
+    raw = str(code or "")
+    normalised = normalise_code(raw)
+    registration = _find_badge(normalised) if is_well_formed(normalised) else None
+    return _scan(
+        conference=conference,
+        registration=registration,
+        code=normalised if registration else raw.strip(),
+        gate=gate,
+        nonce=nonce,
+        user=user,
+        scanned_at=scanned_at,
+    )
+
+
+def check_in_registration(*, conference, registration_id, gate="", nonce="", user=None, scanned_at=None):
+    """Check a delegate in without their badge (found by a search at the desk): the same rules as a scan."""
+    registration = _find_registration(registration_id)
+    return _scan(
+        conference=conference,
+        registration=registration,
+        code="",
+        gate=gate,
+        nonce=nonce,
+        user=user,
+        scanned_at=scanned_at,
+    )
+
+
+# --- Undo, search, stats, the offline list -----------------------------------------------
+
+
+def undo_checkin(*, conference, checkin_id, user=None):
+    """Undo a mistaken check-in: the delegate can be admitted again. The row stays, marked undone."""
+    with transaction.atomic():
+        checkin = (
+            CheckIn.objects.select_for_update(of=("self",))
+            .select_related("registration__invitation__organisation")
+            .filter(conference=conference, pk=checkin_id)
+            .first()
+        )
+        if checkin is None:
+            raise CheckInNotFound("There is no such check-in at this conference.")
+        if checkin.undone_at is not None:
+            raise AlreadyUndone(
+                f"This check-in was already undone at {_when(checkin.undone_at, conference)}.",
+            )
+        checkin.undone_at = timezone.now()
+        checkin.undone_by = user if user is not None and user.is_authenticated else None
+        checkin.save(update_fields=["undone_at", "undone_by"])
+        Registration.objects.filter(pk=checkin.registration_id).update(checked_in_at=None)
+    registration = checkin.registration
+    return {
+        "detail": f"Check-in of {registration.full_name} undone: they can be checked in again.",
+        "checkin_id": checkin.pk,
+        "undone_at": _iso(checkin.undone_at, conference),
+        "registration": registration_summary(registration),
+    }
+
+
+def search_delegates(*, conference, q):
+    """Delegates of ``conference`` whose name, badge name, organisation or e-mail contain every word of ``q``.
+
+    Returns a queryset (the caller paginates) annotated with the live check-in.
+    """
+    q = " ".join((q or "").split())
+    if len(q) < SEARCH_MIN_LENGTH:
+        raise SearchQueryTooShort(
+            f"Type at least {SEARCH_MIN_LENGTH} characters of a name, an organisation or an e-mail address."
+        )
+    queryset = Registration.objects.filter(conference=conference)
+    for word in q.split(" ")[:5]:
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(badge_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(invitation__organisation__name__icontains=word)
+        )
+    queryset = queryset.select_related("invitation__organisation")
+    return _with_live_checkin(queryset, "pk").order_by("last_name", "first_name", "pk")
+
+
+def delegate_row(registration, conference):
+    """A search result or an offline-list entry: what the door needs to know about one delegate."""
+    return {
+        **registration_summary(registration),
+        "status": registration.status,
+        "checked_in_at": _iso(registration.live_checked_in_at, conference),
+        "checkin_id": registration.live_checkin_id,
+        "gate": registration.live_gate,
+    }
+
+
+def checkin_stats(*, conference):
+    """Arrivals: confirmed delegates, those checked in now, by gate, per quarter hour. Three queries."""
+    registered = Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED).count()
+    live = CheckIn.objects.filter(
+        conference=conference, undone_at__isnull=True, registration__status=Registration.Status.CONFIRMED
+    ).order_by()
+    by_gate = {}
+    for gate, count in live.values_list("gate").annotate(n=Count("pk")).values_list("gate", "n"):
+        by_gate[gate or "Unnamed door"] = by_gate.get(gate or "Unnamed door", 0) + count
+    tz = conference.tz
+    buckets = {}
+    minutes = (
+        live.annotate(minute=TruncMinute("checked_in_at", tzinfo=dt.UTC))
+        .values("minute")
+        .annotate(n=Count("pk"))
+        .values_list("minute", "n")
+    )
+    for minute, count in minutes:
+        # Every time zone's offset is a whole number of quarter hours, so UTC quarters are local quarters.
+        start = minute.replace(minute=minute.minute - minute.minute % 15, second=0, microsecond=0)
+        buckets[start] = buckets.get(start, 0) + count
+    per_quarter_hour = []
+    if buckets:
+        first, last = min(buckets), max(buckets)
+        quarters = int((last - first) / dt.timedelta(minutes=15)) + 1
+        if quarters <= 4 * 24 * 7:  # fill the gaps, up to a week of quarters
+            starts = [first + dt.timedelta(minutes=15 * i) for i in range(quarters)]
+        else:
+            starts = sorted(buckets)
+        per_quarter_hour = [{"start": s.astimezone(tz).isoformat(), "count": buckets.get(s, 0)} for s in starts]
+    return {
+        "registered": registered,
+        "checked_in": sum(by_gate.values()),
+        "by_gate": dict(sorted(by_gate.items())),
+        "per_quarter_hour": per_quarter_hour,
+    }
+
+
+def door_list(*, conference):
+    """What an offline door holds: every delegate with the SHA-256 of their badge codes, never the codes.
+
+    Confirmed delegates without a badge yet get one now (in one insert), so a
+    badge printed after the list was downloaded is still recognised offline.
+    """
+    missing = list(
+        Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
+        .exclude(Exists(Badge.objects.filter(registration=OuterRef("pk"), revoked_at__isnull=True)))
+        .values_list("pk", flat=True)
+    )
+    if missing:
+        Badge.objects.bulk_create([Badge(registration_id=pk) for pk in missing], ignore_conflicts=True)
+    registrations = _with_live_checkin(
+        Registration.objects.filter(conference=conference).select_related("invitation__organisation"), "pk"
+    ).order_by("last_name", "first_name", "pk")
+    hashes = {}
+    for registration_id, code, revoked_at in (
+        Badge.objects.filter(registration__conference=conference)
+        .order_by()
+        .values_list("registration_id", "code", "revoked_at")
+    ):
+        entry = hashes.setdefault(registration_id, {"current": None, "revoked": []})
+        if revoked_at is None:
+            entry["current"] = code_digest(code)
+        else:
+            entry["revoked"].append(code_digest(code))
+    delegates = []
+    for registration in registrations:
+        entry = hashes.get(registration.pk, {"current": None, "revoked": []})
+        delegates.append(
+            {
+                **delegate_row(registration, conference),
+                "code_sha256": entry["current"],
+                "revoked_sha256": sorted(entry["revoked"]),
+            }
+        )
+    return {
+        "conference": {"slug": conference.slug, "name": conference.name, "timezone": conference.timezone},
+        "count": len(delegates),
+        "delegates": delegates,
+    }
+
+
+__all__ = [
+    "HTTP_STATUS",
+    "ScanAnswer",
+    "check_in_registration",
+    "checkin_stats",
+    "delegate_row",
+    "door_list",
+    "scan_badge",
+    "search_delegates",
+    "undo_checkin",
+]

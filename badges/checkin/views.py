@@ -1,0 +1,84 @@
+"""The door page (door staff) and the organisers' live arrivals page.
+
+Both are thin: the page carries the URLs of the check-in API and the work is
+done by ``static/js/door.js`` (scan, camera, offline queue) and
+``static/js/arrivals.js`` (polling the stats), against :mod:`badges.checkin.api`.
+"""
+
+from datetime import datetime
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
+from django.urls import reverse
+
+from conference.models import Conference
+from conference.plumbing.access import door_staff_required, organiser_required
+
+from . import services as checkin
+
+
+def _checkin_urls(conference):
+    slug = conference.slug
+    return {
+        "scan": reverse("api-checkin-scan", args=[slug]),
+        "sync": reverse("api-checkin-sync", args=[slug]),
+        "search": reverse("api-checkin-search", args=[slug]),
+        "stats": reverse("api-checkin-stats", args=[slug]),
+        "list": reverse("api-checkin-list", args=[slug]),
+        # Templates the page fills in with an id: {id} stands where the route takes it.
+        "undo": reverse("api-checkin-undo", args=[slug, 0]).replace("/0/", "/{id}/"),
+        "badge_pdf": reverse("api-registration-badge", args=[slug, 0]).replace("/0/", "/{id}/"),
+    }
+
+
+@door_staff_required
+def door(request, slug=None):
+    """The check-in page: the current conference, or the one chosen by slug or ``?conference=``."""
+    slug = slug or request.GET.get("conference")
+    conferences = list(Conference.objects.order_by("-starts_on"))
+    conference = get_object_or_404(Conference, slug=slug) if slug else Conference.objects.current()
+    context = {"conference": conference, "conferences": conferences}
+    if conference is not None:
+        context["door_config"] = {
+            "conference": {"slug": conference.slug, "name": conference.name, "timezone": conference.timezone},
+            "urls": _checkin_urls(conference),
+            "vendor": static("vendor/barcode-detector/"),
+            "service_worker": reverse("door-service-worker"),
+        }
+    return render(request, "badges/door.html", context)
+
+
+def service_worker(request):
+    """The door page's service worker, served under /door/ so that its scope covers the door pages."""
+    path = finders.find("js/door-sw.js")
+    response = HttpResponse(Path(path).read_bytes(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@organiser_required
+def arrivals(request, slug):
+    """Organisers follow arrivals live: checked in against registered, per gate, per quarter hour."""
+    conference = get_object_or_404(Conference, slug=slug)
+    stats = checkin.checkin_stats(conference=conference)
+    quarters = [
+        {**quarter, "label": datetime.fromisoformat(quarter["start"]).strftime("%a %H:%M")}
+        for quarter in stats["per_quarter_hour"]
+    ]
+    return render(
+        request,
+        "badges/arrivals.html",
+        {
+            "conference": conference,
+            "stats": stats,
+            "quarters": quarters,
+            "peak": max([q["count"] for q in quarters], default=0),
+            "arrivals_config": {
+                "stats": reverse("api-checkin-stats", args=[conference.slug]),
+                "timezone": conference.timezone,
+            },
+        },
+    )

@@ -1,0 +1,225 @@
+"""The agenda API (organisers): rooms, tracks, speakers, sessions, publishing.
+
+Thin: serializers check the shape of the input; the clash checks, cancelling
+and publishing are :mod:`conference.agenda.services`, whose errors the API
+error handler turns into ``{"detail", "code"}`` answers.
+"""
+
+import datetime as dt
+
+from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers, status, viewsets
+from rest_framework.response import Response
+
+from conference.api import ConferenceScoped
+from conference.models import AgendaVersion, Room, Session, Speaker, Track
+from conference.plumbing.errors import Conflict
+
+from . import services
+
+
+class UniqueNameMixin:
+    """Names of rooms and tracks are unique within a conference: a clear 400, not a database error."""
+
+    def validate_name(self, value):
+        conference = self.context["conference"]
+        others = self.Meta.model.objects.filter(conference=conference, name__iexact=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(
+                f"This conference already has a {self.Meta.model._meta.verbose_name} “{value}”."
+            )
+        return value
+
+
+class RoomSerializer(UniqueNameMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Room
+        fields = ["id", "name", "capacity", "position"]
+
+
+class TrackSerializer(UniqueNameMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Track
+        fields = ["id", "name", "colour"]
+
+
+class SpeakerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Speaker
+        fields = ["id", "guid", "name", "organisation", "bio", "photo"]
+        read_only_fields = ["guid"]
+        extra_kwargs = {"photo": {"required": False}}
+
+
+class ConferenceDateTimeField(serializers.DateTimeField):
+    """ISO date-times with their offset, shown in the conference's time zone.
+
+    An input without an offset is read as the conference's local time.
+    """
+
+    def enforce_timezone(self, value):
+        conference = self.context.get("conference")
+        if conference is not None and timezone.is_naive(value):
+            return timezone.make_aware(value, conference.tz)
+        return super().enforce_timezone(value)
+
+    def to_representation(self, value):
+        conference = self.context.get("conference")
+        if conference is not None and isinstance(value, dt.datetime):
+            return timezone.localtime(value, conference.tz).isoformat()
+        return super().to_representation(value)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    starts_at = ConferenceDateTimeField()
+    ends_at = ConferenceDateTimeField()
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "guid",
+            "title",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "room",
+            "track",
+            "speakers",
+            "capacity",
+            "abstract",
+            "published_in",
+        ]
+        read_only_fields = ["guid", "published_in"]
+        extra_kwargs = {"speakers": {"required": False}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        conference = self.context.get("conference")
+        if conference is not None:
+            self.fields["room"].queryset = Room.objects.filter(conference=conference)
+            self.fields["track"].queryset = Track.objects.filter(conference=conference)
+            self.fields["speakers"].child_relation.queryset = Speaker.objects.filter(conference=conference)
+
+
+class RoomViewSet(ConferenceScoped, viewsets.ModelViewSet):
+    queryset = Room.objects.none()  # the model, for the schema; rows come from get_queryset
+    serializer_class = RoomSerializer
+
+    def get_queryset(self):
+        return Room.objects.filter(conference=self.get_conference()).order_by("position", "name")
+
+    def perform_create(self, serializer):
+        serializer.save(conference=self.get_conference())
+
+    def perform_destroy(self, instance):
+        try:
+            instance.delete()
+        except (ProtectedError, RestrictedError):
+            raise Conflict(
+                f"{instance.name} still has sessions (cancelled ones too: they stay in the history).",
+                code="room_in_use",
+            ) from None
+
+
+class TrackViewSet(ConferenceScoped, viewsets.ModelViewSet):
+    queryset = Track.objects.none()  # the model, for the schema; rows come from get_queryset
+    serializer_class = TrackSerializer
+
+    def get_queryset(self):
+        return Track.objects.filter(conference=self.get_conference()).order_by("name")
+
+    def perform_create(self, serializer):
+        serializer.save(conference=self.get_conference())
+
+
+class SpeakerViewSet(ConferenceScoped, viewsets.ModelViewSet):
+    queryset = Speaker.objects.none()  # the model, for the schema; rows come from get_queryset
+    serializer_class = SpeakerSerializer
+
+    def get_queryset(self):
+        return Speaker.objects.filter(conference=self.get_conference()).order_by("name", "pk")
+
+    def perform_create(self, serializer):
+        serializer.save(conference=self.get_conference())
+
+
+class SessionViewSet(ConferenceScoped, viewsets.ModelViewSet):
+    """The draft's sessions. DELETE cancels a published session and removes an unpublished one."""
+
+    queryset = Session.objects.none()  # the model, for the schema; rows come from get_queryset
+    serializer_class = SessionSerializer
+    filterset_fields = ["kind", "room", "track"]
+
+    def get_queryset(self):
+        return (
+            Session.objects.filter(conference=self.get_conference(), cancelled_at__isnull=True)
+            .prefetch_related("speakers")
+            .order_by("starts_at", "pk")
+        )
+
+    def _save(self, serializer, session=None):
+        data = dict(serializer.validated_data)
+        speakers = data.pop("speakers", None)
+        serializer.instance = services.save_session(
+            conference=self.get_conference(), session=session, speakers=speakers, **data
+        )
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer, session=serializer.instance)
+
+    def perform_destroy(self, instance):
+        services.remove_session(session=instance)
+
+
+class PublishSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class PublishView(ConferenceScoped, generics.GenericAPIView):
+    """Publish the draft as the next version, with a note and a changelog against the last."""
+
+    serializer_class = PublishSerializer
+
+    @extend_schema(
+        responses={
+            201: inline_serializer(
+                "PublishedVersion",
+                {"version": serializers.IntegerField(), "changes": serializers.DictField()},
+            )
+        }
+    )
+    def post(self, request, slug):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        version = services.publish_agenda(
+            conference=self.get_conference(), note=serializer.validated_data["note"], user=request.user
+        )
+        return Response(
+            {"version": version.number, "published_at": version.published_at, "changes": version.changes},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class AgendaVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgendaVersion
+        fields = ["number", "note", "published_at", "changes"]
+
+
+class AgendaVersionList(ConferenceScoped, generics.ListAPIView):
+    """The published versions with their notes and changelogs, newest first (public: it is published)."""
+
+    serializer_class = AgendaVersionSerializer
+    permission_classes = [permissions.AllowAny]
+    queryset = AgendaVersion.objects.none()
+
+    def get_queryset(self):
+        return AgendaVersion.objects.filter(conference=self.get_conference()).defer("snapshot").order_by("-number")

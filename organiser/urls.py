@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.organiser_overview, name="organiser-overview"),
+    # Each part adds its organiser pages in its own module.
+    path("", include("registration.organiser_urls")),
+    path("", include("conference.agenda.organiser_urls")),
+    path("", include("badges.organiser_urls")),
+    path("", include("badges.checkin.organiser_urls")),
+    # Last, so that it never shadows a page of the parts above.
+    path("<slug:slug>/", views.organiser_overview, name="organiser-conference"),
+]

@@ -1,0 +1,84 @@
+"""A delegate's own agenda: ``/my/<token>/agenda/`` and ``/my/<token>/agenda.ics``.
+
+Built from the latest published version only (never the draft), like every
+public agenda output, with the delegate's workshops and the sessions for
+everyone.
+"""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from conference.agenda import exporters, published
+from conference.agenda.views import friendly_404
+
+from .services import registration_by_token
+
+
+def _registration(token):
+    registration = registration_by_token(token)
+    if registration is None:
+        raise Http404("We do not know this link. Check it against your confirmation e-mail.")
+    return registration
+
+
+def _chosen_ids(registration):
+    """The delegate's workshops (prefetched with the registration by its token)."""
+    return {workshop.pk for workshop in registration.workshops.all()}
+
+
+def _my_items(agenda, registration):
+    chosen = _chosen_ids(registration)
+    return chosen, agenda.filtered(ids=chosen, plenary=True)
+
+
+@friendly_404
+def my_agenda(request, token):
+    registration = _registration(token)
+    ref = published.version_ref_for_conference(registration.conference_id)
+    if ref is None:
+        return render(
+            request,
+            "registration/my_agenda.html",
+            {"registration": registration, "conference": registration.conference, "agenda": None},
+        )
+    agenda = published.load_agenda(ref)
+    chosen, items = _my_items(agenda, registration)
+    response = render(
+        request,
+        "registration/my_agenda.html",
+        {
+            "registration": registration,
+            "conference": registration.conference,
+            "agenda": agenda,
+            "days": [d for d in agenda.days(items) if d.items],
+            "chosen": chosen,
+            "token": token,
+        },
+    )
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@friendly_404
+def my_agenda_ics(request, token):
+    registration = _registration(token)
+    ref = published.version_ref_for_conference(registration.conference_id)
+    if ref is None:
+        raise Http404("The agenda has not been published yet.")
+    chosen = sorted(_chosen_ids(registration))
+    variant = ",".join(map(str, chosen))
+    etag = published.etag_for(ref, "my-ics", variant)
+    response = published.conditional(request, etag=etag, last_modified=ref.published_at, private=True)
+    if response is not None:
+        return response
+
+    def render_ics():
+        agenda = published.load_agenda(ref)
+        items = [i for i in agenda.items if i.id in set(chosen) or i.is_plenary]
+        return exporters.ics(agenda, items, name=f"{agenda.name}: my agenda")
+
+    body = published.cached_render(ref, "my-ics", variant, render_ics)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="my-agenda.ics"'
+    return published.finish(response, etag=etag, last_modified=ref.published_at, private=True)
