@@ -11,6 +11,10 @@ PYTEST_ARGS ?=
 
 .PHONY: run test test-sqlite test-postgres lint format system-packages system-packages-test demo bench clean
 
+# `make run` and `make demo` write e-mails as files under var/mail/ (the demo's own
+# confirmations among them) instead of printing them over the terminal.
+run demo: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+
 run: system-packages $(VENV)/.stamp-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo
@@ -21,6 +25,7 @@ run: system-packages $(VENV)/.stamp-run
 	@echo "  door        http://127.0.0.1:$(PORT)/door/"
 	@echo "  agenda      http://127.0.0.1:$(PORT)/cog-2027/agenda/   (.ics, .json, .pdf beside it)"
 	@echo "  API docs    http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "  e-mails     written as files under var/mail/"
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: system-packages-test $(VENV)/.stamp-test
