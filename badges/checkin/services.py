@@ -215,7 +215,6 @@ def _admit(*, conference, registration, badge, gate, user, checked_in_at):
         user=user,
         checked_in_at=checked_in_at,
     )
-    Registration.objects.filter(pk=registration.pk).update(checked_in_at=checked_in_at)
     where = f" at {gate}" if gate else ""
     return checkin, {
         "result": ADMITTED,
@@ -384,7 +383,6 @@ def undo_checkin(*, conference, checkin_id, user=None):
         checkin.undone_at = timezone.now()
         checkin.undone_by = user if user is not None and user.is_authenticated else None
         checkin.save(update_fields=["undone_at", "undone_by"])
-        Registration.objects.filter(pk=checkin.registration_id).update(checked_in_at=None)
     registration = checkin.registration
     return {
         "detail": f"Check-in of {registration.full_name} undone: they can be checked in again.",
