@@ -11,7 +11,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conference.models import Conference
+from conference.api import ConferenceScoped
 from conference.plumbing.permissions import IsDoorStaff, IsOrganiser
 from registration.models import Registration
 
@@ -122,7 +122,7 @@ def _flag(value):
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-class ConferenceBadgesPDF(PDFView):
+class ConferenceBadgesPDF(ConferenceScoped, PDFView):
     """Every confirmed delegate's badge in one PDF, sorted by surname; the badges are marked printed."""
 
     permission_classes = [IsOrganiser]
@@ -137,7 +137,7 @@ class ConferenceBadgesPDF(PDFView):
         summary="All badges (PDF)",
     )
     def get(self, request, slug):
-        conference = get_object_or_404(Conference, slug=slug)
+        conference = self.get_conference()
         layout = request.query_params.get("layout", "a6")
         category = request.query_params.get("category") or None
         output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent

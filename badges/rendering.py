@@ -47,7 +47,7 @@ from registration.models import CATEGORY_COLOURS, Category
 
 LAYOUTS = ("a6", "a4")
 BATCH_SIZE = 100  # badges a document in bulk runs: a multiple of 4 (an A4 sheet)
-QR_MODULE_MM = 0.8  # printed module width (CONTRACT.md: at least 0.5 mm)
+QR_MODULE_MM = 0.8  # printed module width (at least 0.5 mm, README: Badges)
 QR_BORDER = 4  # quiet zone, in modules
 QR_FORMATS = ("png", "svg")
 QR_FORMAT = getattr(settings, "BADGE_QR_FORMAT", "png")
@@ -181,7 +181,7 @@ def badge_data(badge):
     """Everything one badge prints, as plain data (picklable: batches go to other processes).
 
     ``badge`` has its registration, invitation, organisation and conference
-    loaded (``services.badges_to_print`` and ``find_badge`` do that).
+    loaded (``services.badges_to_print`` does that).
     """
     registration = badge.registration
     conference = registration.conference

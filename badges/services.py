@@ -5,16 +5,21 @@ through these functions, so the rules about which code is current live here
 only.
 """
 
+import datetime as dt
 import logging
 import tempfile
 
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from conference.models import Conference, Organisation
+from conference.plumbing.compiled import CompiledQuery
 from conference.plumbing.errors import ServiceError
-from registration.models import Category, Registration
+from registration.models import Category, Invitation, Registration
 
 from . import codes
 from .models import Badge, BadgePrintJob
@@ -60,22 +65,124 @@ def reissue_badge(registration, reason=""):
         return Badge.objects.create(registration=registration, issued_at=now)
 
 
+# --- What a scanned code names ------------------------------------------------------
+#
+# The door's hot path: one statement, compiled once per process, read flat into a
+# few partial model instances (only the fields below; any other field would load
+# on access, which the scan never does).
+
+_DELEGATE_PATHS = (
+    "pk",
+    "conference_id",
+    "conference__name",
+    "status",
+    "first_name",
+    "last_name",
+    "badge_name",
+    "invitation_id",
+    "invitation__category",
+    "invitation__organisation_id",
+    "invitation__organisation__name",
+)
+_LIVE_PATHS = ("live__pk", "live__checked_in_at", "live__gate")
+
+
+def _live_checkin(relation):
+    """The live (not undone) check-in through ``relation``: at most one, the database makes sure."""
+    return FilteredRelation(relation, condition=Q(**{f"{relation}__undone_at__isnull": True}))
+
+
+def _badge_lookup(code):
+    return (
+        Badge.objects.annotate(live=_live_checkin("registration__checkins"))
+        .filter(code=code)
+        .order_by()
+        .values_list("pk", "revoked_at", *("registration__" + path for path in _DELEGATE_PATHS), *_LIVE_PATHS)[:1]
+    )
+
+
+# Compiled once per process: every scan runs the same statement with another code.
+_BADGE_LOOKUP = CompiledQuery(_badge_lookup)
+
+
+def _aware(value):
+    """A datetime read by a raw cursor: SQLite gives text in UTC, PostgreSQL an aware datetime."""
+    if value is None or isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return value
+    value = parse_datetime(value) if isinstance(value, str) else value
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
+def _partial(model, **values):
+    """A model instance holding only ``values`` (by attribute name), as if loaded with ``only()``."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def _cache(instance, field_name, related):
+    instance._meta.get_field(field_name).set_cached_value(instance, related)
+
+
+def _delegate(row):
+    """The Registration of a look-up row, with its conference, invitation, organisation and live check-in."""
+    (pk, conference_id, conference_name, status, first_name, last_name, badge_name) = row[:7]
+    (invitation_id, category, organisation_id, organisation_name, live_id, live_at, live_gate) = row[7:]
+    registration = _partial(
+        Registration,
+        id=pk,
+        conference_id=conference_id,
+        invitation_id=invitation_id,
+        status=status,
+        first_name=first_name,
+        last_name=last_name,
+        badge_name=badge_name,
+    )
+    invitation = _partial(Invitation, id=invitation_id, category=category, organisation_id=organisation_id)
+    _cache(invitation, "organisation", _partial(Organisation, id=organisation_id, name=organisation_name))
+    _cache(registration, "invitation", invitation)
+    _cache(registration, "conference", _partial(Conference, id=conference_id, name=conference_name))
+    # The same names as search_delegates' annotations, so the door reads them the same way.
+    registration.live_checkin_id = live_id
+    registration.live_checked_in_at = _aware(live_at)
+    registration.live_gate = live_gate
+    return registration
+
+
 def find_badge(code):
     """The badge a scanned or typed code names, current or revoked; None if there is none.
 
-    The code is normalised first (case, stray whitespace); anything that is
-    not 26 characters of base32 is refused without touching the database, so
-    forged or truncated input costs nothing. The caller decides what a
-    revoked badge (``badge.revoked_at``) means; check-in answers ``revoked``.
+    The one look-up of a scanned code (the door's scan, and everything else).
+    The code is normalised first (case, stray whitespace); anything that is not
+    26 characters of base32 is refused without touching the database, so forged
+    or truncated input costs nothing. Otherwise one statement reads the badge,
+    its registration (names, status), invitation (category), organisation and
+    conference (names), and the registration's live check-in, as
+    ``registration.live_checkin_id``, ``live_checked_in_at`` and ``live_gate``
+    (None when not checked in). The caller decides what a revoked badge
+    (``badge.revoked_at``) means; check-in answers ``revoked``.
     """
     code = codes.normalise_code(code)
     if not codes.is_well_formed(code):
         return None
-    return (
-        Badge.objects.select_related("registration__invitation__organisation", "registration__conference")
-        .filter(code=code)
+    row = _BADGE_LOOKUP.fetchone(code)
+    if row is None:
+        return None
+    registration = _delegate(row[2:])
+    badge = _partial(Badge, id=row[0], registration_id=registration.pk, code=code, revoked_at=_aware(row[1]))
+    _cache(badge, "registration", registration)
+    return badge
+
+
+def find_delegate(registration_id):
+    """A delegate by id as :func:`find_badge` gives them (for a check-in without the badge); None if unknown."""
+    row = (
+        Registration.objects.annotate(live=_live_checkin("checkins"))
+        .filter(pk=registration_id)
+        .order_by()
+        .values_list(*_DELEGATE_PATHS, *_LIVE_PATHS)
         .first()
     )
+    return _delegate(row) if row else None
 
 
 def find_valid_badge(code):
@@ -93,6 +200,29 @@ def find_valid_badge(code):
     return badge
 
 
+def _confirmed(conference, category=None):
+    registrations = Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
+    return registrations.filter(invitation__category=category) if category else registrations
+
+
+def issue_missing_badges(conference, *, category=None):
+    """Issue a badge to every confirmed delegate of ``conference`` without a current one; returns how many.
+
+    One query finds them and one insert (per 500) issues them, whatever the
+    count. A concurrent issuer may win for some rows; the partial unique
+    constraint keeps one current badge per delegate.
+    """
+    missing = (
+        _confirmed(conference, category)
+        .exclude(Exists(Badge.objects.filter(registration=OuterRef("pk"), revoked_at__isnull=True)))
+        .values_list("pk", flat=True)
+    )
+    new = [Badge(registration_id=pk) for pk in missing]
+    if new:
+        Badge.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    return len(new)
+
+
 def badges_to_print(conference, *, category=None, not_printed=False):
     """The confirmed delegates' current badges, sorted by surname, issuing any missing ones.
 
@@ -101,16 +231,8 @@ def badges_to_print(conference, *, category=None, not_printed=False):
     count). ``category`` keeps one invitation category; ``not_printed`` keeps
     badges never printed.
     """
-    registrations = Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
-    if category:
-        registrations = registrations.filter(invitation__category=category)
-    current = Badge.objects.filter(revoked_at__isnull=True, registration__conference=conference)
-    missing = registrations.exclude(pk__in=current.values("registration_id")).values_list("pk", flat=True)
-    new = [Badge(registration_id=pk) for pk in missing]
-    if new:
-        # A concurrent issuer may win for some rows; the constraint keeps one current badge.
-        Badge.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
-    badges = Badge.objects.filter(registration__in=registrations, revoked_at__isnull=True)
+    issue_missing_badges(conference, category=category)
+    badges = Badge.objects.filter(registration__in=_confirmed(conference, category), revoked_at__isnull=True)
     if not_printed:
         badges = badges.filter(printed_at__isnull=True)
     return list(

@@ -185,6 +185,13 @@ class RegistrationAdmin(admin.ModelAdmin):
     def category_name(self, obj):
         return obj.invitation.get_category_display()
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_checked_in_at()
+
+    @admin.display(description="Checked in at", ordering="checked_in_at", empty_value="-")
+    def checked_in_at(self, obj):
+        return obj.checked_in_at
+
     def has_add_permission(self, request):
         # Delegates are named through the RSVP page or API, where the capacity rules apply.
         return False

@@ -174,6 +174,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="invitation.category", read_only=True)
     workshops = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     manage_url = serializers.SerializerMethodField()
+    checked_in_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Registration
@@ -213,6 +214,7 @@ class RegistrationViewSet(ConferenceScoped, mixins.ListModelMixin, mixins.Retrie
             return Registration.objects.none()
         return (
             Registration.objects.filter(conference=self.get_conference())
+            .with_checked_in_at()
             .select_related("invitation__organisation")
             .prefetch_related("workshops")
             .order_by("created_at", "pk")

@@ -91,7 +91,7 @@ def invitations_table(conference=None, ids=None):
 
 def _registrations(conference, needs_only=False, ids=None):
     queryset = (
-        _scope(Registration.objects.all(), conference, ids)
+        _scope(Registration.objects.with_checked_in_at(), conference, ids)
         .select_related("invitation__organisation")
         .prefetch_related(Prefetch("workshops", queryset=Session.objects.order_by("starts_at")))
         .order_by("last_name", "first_name", "pk")

@@ -76,6 +76,19 @@ class Invitation(models.Model):
                 )
 
 
+class RegistrationQuerySet(models.QuerySet):
+    def with_checked_in_at(self):
+        """Annotate ``checked_in_at``: when the delegate's live (not undone) check-in happened, or None.
+
+        Read from the check-ins themselves (one subquery), so an undone or edited
+        check-in shows at once. Through the reverse relation: this app knows
+        nothing of the check-in model.
+        """
+        checkin = self.model._meta.get_field("checkins").related_model
+        live = checkin.objects.filter(registration=models.OuterRef("pk"), undone_at__isnull=True).order_by()
+        return self.annotate(checked_in_at=models.Subquery(live.values("checked_in_at")[:1]))
+
+
 class Registration(models.Model):
     """One delegate named on an invitation."""
 
@@ -102,7 +115,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    checked_in_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -9,7 +9,6 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, HttpResponseNotModified
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -18,7 +17,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conference.models import Conference
+from conference.api import ConferenceScoped
 from conference.plumbing.permissions import IsDoorStaff
 
 from . import services as checkin
@@ -58,25 +57,23 @@ class SyncRequestSerializer(serializers.Serializer):
     scans = ScanRequestSerializer(many=True, allow_empty=True, max_length=SYNC_MAX_SCANS)
 
 
-_registration_schema = inline_serializer(
-    "CheckInRegistration",
-    {
+def _summary_fields():
+    """The fields of ``services.registration_summary``: who a door answer is about (fresh instances each time)."""
+    return {
         "id": serializers.IntegerField(),
         "name": serializers.CharField(),
         "badge_name": serializers.CharField(),
         "organisation": serializers.CharField(),
         "category": serializers.CharField(),
-    },
-)
+    }
+
+
+_registration_schema = inline_serializer("CheckInRegistration", _summary_fields())
 
 
 def _delegate_schema(name, email=False, hashes=False):
     fields = {
-        "id": serializers.IntegerField(),
-        "name": serializers.CharField(),
-        "badge_name": serializers.CharField(),
-        "organisation": serializers.CharField(),
-        "category": serializers.CharField(),
+        **_summary_fields(),
         "status": serializers.CharField(),
         "checked_in_at": serializers.DateTimeField(allow_null=True),
         "checkin_id": serializers.IntegerField(allow_null=True),
@@ -106,11 +103,8 @@ _scan_answer_schema = inline_serializer(
 )
 
 
-class ConferenceCheckInView(APIView):
+class ConferenceCheckInView(ConferenceScoped, APIView):
     permission_classes = [IsDoorStaff]
-
-    def get_conference(self):
-        return get_object_or_404(Conference, slug=self.kwargs["slug"])
 
     def _answer(self, conference, data):
         kwargs = dict(

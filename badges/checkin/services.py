@@ -3,7 +3,7 @@
 Whoever scans (the API, the door page, an offline door replaying its queue,
 a volunteer checking someone in from a search) calls :func:`scan_badge` or
 :func:`check_in_registration`, and gets a :class:`ScanAnswer` with exactly the
-results and HTTP statuses of CONTRACT.md. Every scan is recorded as a
+results and HTTP statuses the README's check-in API lists. Every scan is recorded as a
 :class:`~badges.models.Scan` row, in the same transaction as the check-in it
 causes.
 
@@ -28,14 +28,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from badges.codes import code_digest, is_well_formed, normalise_code
+from badges.codes import code_digest
 from badges.models import Badge, CheckIn, Scan
-from conference.plumbing.compiled import CompiledQuery
+from badges.services import find_badge, find_delegate, issue_missing_badges
 from conference.plumbing.errors import Conflict, ServiceError
 from registration.models import Registration
 
@@ -90,7 +89,10 @@ class ScanAnswer:
         return HTTP_STATUS[self.result]
 
 
-# --- Looking up what was scanned -------------------------------------------------
+# --- Looking up who was scanned ------------------------------------------------------
+#
+# What a code names is badges.services.find_badge's (one compiled statement);
+# a check-in by id reads the same through find_delegate.
 
 
 def _with_live_checkin(queryset, registration_ref):
@@ -101,100 +103,6 @@ def _with_live_checkin(queryset, registration_ref):
         live_checked_in_at=Subquery(live.values("checked_in_at")[:1]),
         live_gate=Subquery(live.values("gate")[:1]),
     )
-
-
-@dataclass
-class _Scanned:
-    """The delegate behind a scan, read in one flat query: the hot path builds no model instances."""
-
-    pk: int
-    conference_id: int
-    conference_name: str
-    status: str
-    first_name: str
-    last_name: str
-    badge_name: str
-    organisation_name: str
-    category: str
-    badge_id: int | None
-    badge_revoked_at: dt.datetime | None
-    live_checkin_id: int | None
-    live_checked_in_at: dt.datetime | None
-    live_gate: str | None
-
-    # The same names as Registration's, so the answers are written once.
-    full_name = property(lambda self: f"{self.first_name} {self.last_name}".strip())
-    display_badge_name = property(lambda self: self.badge_name or self.first_name)
-
-    def summary(self):
-        return {
-            "id": self.pk,
-            "name": self.full_name,
-            "badge_name": self.display_badge_name,
-            "organisation": self.organisation_name,
-            "category": self.category,
-        }
-
-
-def _scanned_fields(prefix):
-    fields = {
-        "pk": "pk",
-        "conference_id": "conference_id",
-        "conference_name": "conference__name",
-        "status": "status",
-        "first_name": "first_name",
-        "last_name": "last_name",
-        "badge_name": "badge_name",
-        "organisation_name": "invitation__organisation__name",
-        "category": "invitation__category",
-    }
-    return [prefix + path for path in fields.values()]
-
-
-_LIVE = ("live__pk", "live__checked_in_at", "live__gate")
-
-
-def _badge_lookup(code):
-    """The scan's one look-up: the badge, its delegate, and the live check-in."""
-    return (
-        Badge.objects.annotate(
-            live=FilteredRelation("registration__checkins", condition=Q(registration__checkins__undone_at__isnull=True))
-        )
-        .filter(code=code)
-        .order_by()
-        .values_list(*_scanned_fields("registration__"), "pk", "revoked_at", *_LIVE)[:1]
-    )
-
-
-# Compiled once per process: every scan runs the same statement with another code.
-_BADGE_LOOKUP = CompiledQuery(_badge_lookup)
-
-
-def _aware(value):
-    """A datetime read by a raw cursor: SQLite gives text in UTC, PostgreSQL an aware datetime."""
-    if value is None or isinstance(value, dt.datetime) and timezone.is_aware(value):
-        return value
-    value = parse_datetime(value) if isinstance(value, str) else value
-    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
-
-
-def _find_badge(code):
-    """The delegate a badge code belongs to, with the badge and the live check-in, in one query."""
-    row = _BADGE_LOOKUP.fetchone(code)
-    if row is None:
-        return None
-    return _Scanned(*row[:10], _aware(row[10]), row[11], _aware(row[12]), row[13])
-
-
-def _find_registration(registration_id):
-    row = (
-        Registration.objects.annotate(live=FilteredRelation("checkins", condition=Q(checkins__undone_at__isnull=True)))
-        .filter(pk=registration_id)
-        .order_by()
-        .values_list(*_scanned_fields(""), *_LIVE)[:1]
-    )
-    row = next(iter(row), None)
-    return _Scanned(*row[:9], None, None, *row[9:]) if row else None
 
 
 # --- Answers -----------------------------------------------------------------------
@@ -213,8 +121,11 @@ def _when(moment, conference):
 
 
 def registration_summary(registration):
-    if isinstance(registration, _Scanned):
-        return registration.summary()
+    """Who a door answer is about: the one definition of the delegate summary's fields.
+
+    ``registration`` has its invitation and organisation loaded (a look-up by
+    :func:`~badges.services.find_badge`, a search result, an undone check-in's).
+    """
     return {
         "id": registration.pk,
         "name": registration.full_name,
@@ -243,11 +154,12 @@ def _already_checked_in(conference, registration, first_at, first_gate):
     )
 
 
-def _decide(conference, registration, live):
+def _decide(conference, registration, badge, live):
     """The verdict for a known (or unknown) registration, without writing anything.
 
     Returns the refusal body, or None when the delegate may be admitted.
-    ``live`` is ``(checked_in_at, gate)`` of the live check-in, or None.
+    ``badge`` is the badge scanned (None for a check-in by id); ``live`` is
+    ``(checked_in_at, gate)`` of the live check-in, or None.
     """
     if registration is None:
         return _refusal(
@@ -257,10 +169,10 @@ def _decide(conference, registration, live):
     if registration.conference_id != conference.pk:
         return _refusal(
             WRONG_CONFERENCE,
-            f"This badge is for {registration.conference_name}, not for {conference.name}.",
+            f"This badge is for {registration.conference.name}, not for {conference.name}.",
             registration,
         )
-    if registration.badge_revoked_at is not None:
+    if badge is not None and badge.revoked_at is not None:
         return _refusal(
             REVOKED,
             "This badge was replaced by a newer one and no longer admits: "
@@ -293,6 +205,78 @@ def _client_time(scanned_at, now):
     return min(scanned_at, now) if scanned_at <= now + CLIENT_CLOCK_SKEW else now
 
 
+def _admit(*, conference, registration, badge, gate, user, checked_in_at):
+    """Write the check-in; returns it and the ``admitted`` answer. The partial unique constraint may refuse it."""
+    checkin = CheckIn.objects.create(
+        conference=conference,
+        registration_id=registration.pk,
+        badge_id=badge.pk if badge else None,
+        gate=gate,
+        user=user,
+        checked_in_at=checked_in_at,
+    )
+    where = f" at {gate}" if gate else ""
+    return checkin, {
+        "result": ADMITTED,
+        "detail": f"Welcome, {registration.display_badge_name}! Checked in{where}.",
+        "registration": registration_summary(registration),
+        "checkin_id": checkin.pk,
+        "checked_in_at": _iso(checked_in_at, conference),
+        "gate": gate,
+    }
+
+
+def _record_scan(*, conference, code, badge, checkin, gate, user, nonce, body, now, scanned_at):
+    """Write the scan row with its answer. A nonce seen before makes this insert fail."""
+    Scan.objects.create(
+        conference=conference,
+        code=code[:STORED_CODE_LENGTH],
+        badge_id=badge.pk if badge else None,
+        checkin=checkin,
+        gate=gate,
+        user=user,
+        result=body["result"],
+        nonce=nonce,
+        response=body,
+        created_at=now,
+        scanned_at=scanned_at,
+    )
+
+
+def _write(*, conference, registration, badge, refusal, code, gate, nonce, user, scanned_at):
+    """Record the verdict: the check-in (when admitting) and the scan row, together or not at all."""
+    now = timezone.now()
+    admitting = refusal is None
+    # A refusal writes one row: in autocommit mode that INSERT is atomic by itself,
+    # which spares BEGIN and COMMIT round trips. Inside a caller's transaction a
+    # savepoint keeps a failed INSERT from breaking that transaction.
+    block = transaction.atomic() if admitting or connection.in_atomic_block else contextlib.nullcontext()
+    with block:
+        checkin, body = None, refusal
+        if admitting:
+            checkin, body = _admit(
+                conference=conference,
+                registration=registration,
+                badge=badge,
+                gate=gate,
+                user=user,
+                checked_in_at=_client_time(scanned_at, now),
+            )
+        _record_scan(
+            conference=conference,
+            code=code,
+            badge=badge,
+            checkin=checkin,
+            gate=gate,
+            user=user,
+            nonce=nonce,
+            body=body,
+            now=now,
+            scanned_at=scanned_at,
+        )
+    return ScanAnswer(body)
+
+
 def _replayed(conference, nonce):
     if not nonce:
         return None
@@ -300,74 +284,45 @@ def _replayed(conference, nonce):
     return ScanAnswer(response) if response else None
 
 
-def _scan(*, conference, registration, code, gate, nonce, user, scanned_at):
-    """Decide, then write the check-in (if any) and the scan row in one transaction."""
+def _live_checkin_now(registration):
+    """``(checked_in_at, gate)`` of the delegate's live check-in as committed now, or None."""
+    return (
+        CheckIn.objects.filter(registration_id=registration.pk, undone_at__isnull=True)
+        .values_list("checked_in_at", "gate")
+        .first()
+    )
+
+
+def _scan(*, conference, registration, badge, code, gate, nonce, user, scanned_at):
+    """Decide, then record; decide again if another door won the race for the same delegate."""
     gate = (gate or "").strip()[:100]
     nonce = (nonce or "").strip()[:100]
     live = None
     if registration is not None and registration.live_checkin_id is not None:
         live = (registration.live_checked_in_at, registration.live_gate)
     for _attempt in range(3):
-        now = timezone.now()
-        body = _decide(conference, registration, live)
-        admitting = body is None
-        # A refusal writes one row: in autocommit mode that INSERT is atomic by itself,
-        # which spares BEGIN and COMMIT round trips. Inside a caller's transaction a
-        # savepoint keeps a failed INSERT from breaking that transaction.
-        block = transaction.atomic() if admitting or connection.in_atomic_block else contextlib.nullcontext()
+        refusal = _decide(conference, registration, badge, live)
         try:
-            with block:
-                checkin = None
-                if body is None:
-                    checked_in_at = _client_time(scanned_at, now)
-                    checkin = CheckIn.objects.create(
-                        conference=conference,
-                        registration_id=registration.pk,
-                        badge_id=registration.badge_id,
-                        gate=gate,
-                        user=user,
-                        checked_in_at=checked_in_at,
-                    )
-                    Registration.objects.filter(pk=registration.pk).update(checked_in_at=checked_in_at)
-                    where = f" at {gate}" if gate else ""
-                    body = {
-                        "result": ADMITTED,
-                        "detail": f"Welcome, {registration.display_badge_name}! Checked in{where}.",
-                        "registration": registration_summary(registration),
-                        "checkin_id": checkin.pk,
-                        "checked_in_at": _iso(checked_in_at, conference),
-                        "gate": gate,
-                    }
-                Scan.objects.create(
-                    conference=conference,
-                    code=code[:STORED_CODE_LENGTH],
-                    badge_id=registration.badge_id if registration else None,
-                    checkin=checkin,
-                    gate=gate,
-                    user=user,
-                    result=body["result"],
-                    nonce=nonce,
-                    response=body,
-                    created_at=now,
-                    scanned_at=scanned_at,
-                )
-            return ScanAnswer(body)
+            return _write(
+                conference=conference,
+                registration=registration,
+                badge=badge,
+                refusal=refusal,
+                code=code,
+                gate=gate,
+                nonce=nonce,
+                user=user,
+                scanned_at=scanned_at,
+            )
         except IntegrityError:
             # Either this nonce was seen before (answer as then), or another door
             # admitted the delegate between our look-up and our insert.
             replay = _replayed(conference, nonce)
             if replay is not None:
                 return replay
-            if registration is None:
+            if registration is None or refusal is not None:
                 raise
-            first = (
-                CheckIn.objects.filter(registration_id=registration.pk, undone_at__isnull=True)
-                .values_list("checked_in_at", "gate")
-                .first()
-            )
-            if not admitting:
-                raise
-            live = first  # None: the other check-in was undone meanwhile; try again
+            live = _live_checkin_now(registration)  # None: the other check-in was undone meanwhile; decide again
     raise IntegrityError("The check-in kept conflicting with concurrent scans.")
 
 
@@ -380,12 +335,12 @@ def scan_badge(*, conference, code, gate="", nonce="", user=None, scanned_at=Non
     for scans queued by a door while offline.
     """
     raw = str(code or "")
-    normalised = normalise_code(raw)
-    registration = _find_badge(normalised) if is_well_formed(normalised) else None
+    badge = find_badge(raw)
     return _scan(
         conference=conference,
-        registration=registration,
-        code=normalised if registration else raw.strip(),
+        registration=badge.registration if badge else None,
+        badge=badge,
+        code=badge.code if badge else raw.strip(),
         gate=gate,
         nonce=nonce,
         user=user,
@@ -395,10 +350,10 @@ def scan_badge(*, conference, code, gate="", nonce="", user=None, scanned_at=Non
 
 def check_in_registration(*, conference, registration_id, gate="", nonce="", user=None, scanned_at=None):
     """Check a delegate in without their badge (found by a search at the desk): the same rules as a scan."""
-    registration = _find_registration(registration_id)
     return _scan(
         conference=conference,
-        registration=registration,
+        registration=find_delegate(registration_id),
+        badge=None,
         code="",
         gate=gate,
         nonce=nonce,
@@ -428,7 +383,6 @@ def undo_checkin(*, conference, checkin_id, user=None):
         checkin.undone_at = timezone.now()
         checkin.undone_by = user if user is not None and user.is_authenticated else None
         checkin.save(update_fields=["undone_at", "undone_by"])
-        Registration.objects.filter(pk=checkin.registration_id).update(checked_in_at=None)
     registration = checkin.registration
     return {
         "detail": f"Check-in of {registration.full_name} undone: they can be checked in again.",
@@ -516,13 +470,7 @@ def door_list(*, conference):
     Confirmed delegates without a badge yet get one now (in one insert), so a
     badge printed after the list was downloaded is still recognised offline.
     """
-    missing = list(
-        Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
-        .exclude(Exists(Badge.objects.filter(registration=OuterRef("pk"), revoked_at__isnull=True)))
-        .values_list("pk", flat=True)
-    )
-    if missing:
-        Badge.objects.bulk_create([Badge(registration_id=pk) for pk in missing], ignore_conflicts=True)
+    issue_missing_badges(conference)
     registrations = _with_live_checkin(
         Registration.objects.filter(conference=conference).select_related("invitation__organisation"), "pk"
     ).order_by("last_name", "first_name", "pk")

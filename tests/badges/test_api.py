@@ -1,4 +1,4 @@
-"""The badges API of CONTRACT.md: one badge, reissue, every badge in one PDF."""
+"""The badges API (README: Badges): one badge, reissue, every badge in one PDF."""
 
 import pytest
 
