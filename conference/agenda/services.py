@@ -1,8 +1,8 @@
 """Editing the draft and publishing it: the agenda's rules, whoever calls them.
 
 The API, the admin and the organiser's page call these functions; they raise
-:class:`~conference.agenda.errors.AgendaError` subclasses with the codes of
-CONTRACT.md and never leave anything half-written.
+:class:`~conference.agenda.errors.AgendaError` subclasses with the codes the
+README documents and never leave anything half-written.
 """
 
 from django.db import transaction
