@@ -41,13 +41,53 @@ def _describe(item):
     return "\n".join(lines)
 
 
-def ics(agenda, items=None, *, name=None):
-    """An iCalendar feed: one VEVENT per session, its UID the session's guid.
+def event_uid(item):
+    """A session's UID in every calendar: its guid, which survives republishing.
 
-    Cancelled sessions stay, with STATUS:CANCELLED and a higher SEQUENCE, so a
-    subscribed calendar removes or strikes them instead of keeping a ghost.
-    Times are in the conference's zone, whose VTIMEZONE is included.
+    Subscribed calendars know the sessions by these UIDs: never change the form.
     """
+    return f"{item.guid}@cog-conference"
+
+
+def session_event(agenda, item):
+    """The one calendar event of a session of a published version.
+
+    The public feed, a delegate's ``my-agenda.ics`` and the confirmation
+    e-mail's attachment all take a session's event from here (UID, times,
+    title, location, status), so a calendar that receives a session from
+    several of them holds it once. Cancelled sessions keep their event, with
+    STATUS:CANCELLED and a higher SEQUENCE, so a calendar strikes them out
+    instead of keeping a ghost. Times are in the conference's zone.
+    """
+    tz = agenda.tz
+    event = icalendar.Event()
+    event.add("uid", event_uid(item))
+    event.add("dtstamp", agenda.published_at or dt.datetime.now(dt.UTC))
+    event.add("sequence", item.sequence)
+    event.add("dtstart", item.starts_at.astimezone(tz))
+    event.add("dtend", item.ends_at.astimezone(tz))
+    event.add("summary", item.title)
+    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    location = ", ".join(x for x in ((item.room or {}).get("name"), agenda.conference.get("venue")) if x)
+    if location:
+        event.add("location", location)
+    description = _describe(item)
+    if description:
+        event.add("description", description)
+    event.add("categories", [item.kind_label] + ([item.track["name"]] if item.track else []))
+    event.add("url", f"{agenda_url(agenda)}#s{item.id}")
+    return event
+
+
+def add_timezone(calendar, agenda):
+    """The VTIMEZONE of the conference's zone, for the years of the conference only (not 1970 to 2038)."""
+    calendar.add_missing_timezones(
+        first_date=dt.date(agenda.starts_on.year, 1, 1), last_date=dt.date(agenda.ends_on.year + 1, 1, 1)
+    )
+
+
+def ics(agenda, items=None, *, name=None):
+    """An iCalendar feed: one :func:`session_event` per session (cancelled ones included)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//COG Conference//Agenda//EN")
     calendar.add("version", "2.0")
@@ -56,31 +96,9 @@ def ics(agenda, items=None, *, name=None):
     calendar.add("x-wr-timezone", agenda.timezone)
     calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
-    stamp = agenda.published_at or dt.datetime.now(dt.UTC)
-    tz = agenda.tz
-    page = agenda_url(agenda)
     for item in agenda.items if items is None else items:
-        event = icalendar.Event()
-        event.add("uid", f"{item.guid}@cog-conference")
-        event.add("dtstamp", stamp)
-        event.add("sequence", item.sequence)
-        event.add("dtstart", item.starts_at.astimezone(tz))
-        event.add("dtend", item.ends_at.astimezone(tz))
-        event.add("summary", item.title)
-        event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
-        location = ", ".join(x for x in ((item.room or {}).get("name"), agenda.conference.get("venue")) if x)
-        if location:
-            event.add("location", location)
-        description = _describe(item)
-        if description:
-            event.add("description", description)
-        event.add("categories", [item.kind_label] + ([item.track["name"]] if item.track else []))
-        event.add("url", f"{page}#s{item.id}")
-        calendar.add_component(event)
-    # The zone's rules for the years of the conference only (not 1970 to 2038).
-    calendar.add_missing_timezones(
-        first_date=dt.date(agenda.starts_on.year, 1, 1), last_date=dt.date(agenda.ends_on.year + 1, 1, 1)
-    )
+        calendar.add_component(session_event(agenda, item))
+    add_timezone(calendar, agenda)
     return calendar.to_ical()
 
 
