@@ -142,11 +142,6 @@ class SessionAdmin(admin.ModelAdmin):
             **{name: getattr(obj, name) for name in services.SESSION_FIELDS},
         )
 
-    def save_related(self, request, form, formsets, change):
-        # The speakers were set by services.save_session; the form has no other many-to-many field.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
     def delete_model(self, request, obj):
         """Deleting a published session cancels it (it stays in the history and the .ics)."""
         if services.remove_session(session=obj) == "cancelled":
