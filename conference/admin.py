@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from .agenda import rules, services
+from .agenda import services
 from .agenda.errors import AgendaError
 from .models import AgendaVersion, Conference, Organisation, Room, Session, Speaker, Track
 
@@ -53,8 +53,23 @@ class SpeakerAdmin(admin.ModelAdmin):
     search_fields = ["name", "organisation"]
 
 
+# Where the admin shows each agenda error: beside the field the organiser has to change.
+ERROR_FIELDS = {
+    "ends_before_start": "ends_at",
+    "outside_conference": "starts_at",
+    "room_clash": "room",
+    "speaker_clash": "speakers",
+}
+
+
 class SessionForm(forms.ModelForm):
-    """The admin's session form runs the same clash checks as the API (conference.agenda.rules)."""
+    """The admin's session form: the agenda service checks it, under the lock its save takes.
+
+    The admin validates and saves inside one transaction (its change view is
+    atomic), so the conference lock taken by ``services.check_session`` here
+    is held until ``SessionAdmin.save_model`` saves through
+    ``services.save_session``: nobody can book the room in between.
+    """
 
     class Meta:
         model = Session
@@ -84,25 +99,17 @@ class SessionForm(forms.ModelForm):
         speakers = cleaned.get("speakers") or []
         if any(p.conference_id != conference.pk for p in speakers):
             self.add_error("speakers", "Every speaker must belong to this session's conference.")
-        if self.errors or cleaned.get("cancelled_at"):
+        if self.errors:
             return cleaned
         try:
-            rules.check_session(
+            services.check_session(
                 conference=conference,
-                starts_at=cleaned.get("starts_at"),
-                ends_at=cleaned.get("ends_at"),
-                room=cleaned.get("room"),
-                speakers=speakers,
                 session=self.instance,
+                speakers=list(speakers),
+                **{name: cleaned.get(name) for name in ("starts_at", "ends_at", "room", "cancelled_at")},
             )
         except AgendaError as exc:
-            field = {
-                "ends_before_start": "ends_at",
-                "outside_conference": "starts_at",
-                "room_clash": "room",
-                "speaker_clash": "speakers",
-            }.get(exc.code)
-            self.add_error(field, ValidationError(exc.message, code=exc.code))
+            self.add_error(ERROR_FIELDS.get(exc.code), ValidationError(exc.message, code=exc.code))
         return cleaned
 
 
@@ -125,6 +132,15 @@ class SessionAdmin(admin.ModelAdmin):
     filter_horizontal = ["speakers"]
     list_select_related = ["room", "track"]
     readonly_fields = ["guid", "published_in"]
+
+    def save_model(self, request, obj, form, change):
+        """Saved by the agenda service (its lock, its clash checks), like every other edit of the agenda."""
+        services.save_session(
+            conference=obj.conference,
+            session=obj,  # a new one too: the admin goes on with obj (its log entry, its redirect)
+            speakers=list(form.cleaned_data.get("speakers") or []),
+            **{name: getattr(obj, name) for name in services.SESSION_FIELDS},
+        )
 
     def delete_model(self, request, obj):
         """Deleting a published session cancels it (it stays in the history and the .ics)."""

@@ -44,8 +44,18 @@ class ConferenceSerializer(serializers.ModelSerializer):
         ]
 
     def validate(self, attrs):
-        instance = Conference(**{**(self.instance.__dict__ if self.instance else {}), **attrs})
-        instance.clean()
+        """The model's own rules (``Conference.clean``) on create, PUT and PATCH, as 400 field errors.
+
+        The rules read the conference as it would be after the write: the
+        stored values (on PATCH) under the ones sent. They run on an unsaved
+        copy, so a refused write changes nothing.
+        """
+        current = {}
+        if self.instance is not None:
+            fields = Conference._meta.concrete_fields
+            current = {field.attname: getattr(self.instance, field.attname) for field in fields}
+        # A Django ValidationError raised here becomes DRF's 400 field errors (run_validation converts it).
+        Conference(**{**current, **attrs}).clean()
         return attrs
 
 

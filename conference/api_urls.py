@@ -5,13 +5,23 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from .api import ConferenceViewSet
+from .plumbing.errors import JSONErrorsMixin
+
+
+class SchemaView(JSONErrorsMixin, SpectacularAPIView):
+    """The OpenAPI document; its errors (a POST: 405) are JSON like the rest of the API."""
+
+
+class DocsView(JSONErrorsMixin, SpectacularSwaggerView):
+    """The browsable docs page; its errors are JSON like the rest of the API."""
+
 
 router = DefaultRouter()
 router.register("conferences", ConferenceViewSet, basename="api-conference")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("registration.api_urls")),
     path("", include("conference.agenda.api_urls")),
     path("", include("badges.api_urls")),

@@ -1,4 +1,4 @@
-"""Settings, read from the environment (see CONTRACT.md and the README).
+"""Settings, read from the environment (the README's Configuration table lists them).
 
 The embedded default needs nothing: SQLite under ``var/``, e-mail to the
 console, background tasks run in-process. Production sets ``DATABASE_URL``,

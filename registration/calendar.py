@@ -1,4 +1,11 @@
-"""The delegate's calendar entry (.ics), built with ``icalendar``."""
+"""The delegate's calendar entry (.ics), built with ``icalendar``.
+
+The conference days are one all-day event of the registration's own. Each
+chosen workshop is the session's event from the latest published agenda
+(:func:`conference.agenda.exporters.session_event`), the very event of the
+public feed and of ``my-agenda.ics``: same UID, same times, so a calendar
+that has more than one of them shows the workshop once.
+"""
 
 import datetime as dt
 from urllib.parse import urlsplit
@@ -6,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from icalendar import Calendar, Event
 
+from conference.agenda import exporters, published
 from conference.plumbing.links import absolute_url
 
 
@@ -40,14 +48,20 @@ def registration_ics(registration, workshops=None):
     event.add("transp", "TRANSPARENT")
     calendar.add_component(event)
 
-    for session in workshops if workshops is not None else registration.workshops.all():
-        item = Event()
-        item.add("uid", f"{session.guid}@{host}")
-        item.add("summary", f"Workshop: {session.title}")
-        item.add("dtstart", session.starts_at)
-        item.add("dtend", session.ends_at)
-        item.add("dtstamp", registration.created_at)
-        if session.room_id:
-            item.add("location", f"{session.room.name}, {conference.venue}")
-        calendar.add_component(item)
+    _add_workshops(calendar, conference, workshops if workshops is not None else registration.workshops.all())
     return calendar.to_ical().decode()
+
+
+def _add_workshops(calendar, conference, workshops):
+    """The chosen workshops as published; one not published yet is left out (the e-mail's text names it)."""
+    workshops = list(workshops)
+    ref = published.version_ref_for_conference(conference.pk) if workshops else None
+    if ref is None:
+        return
+    agenda = published.load_agenda(ref)
+    items = {item.id: item for item in agenda.items}
+    chosen = [items[session.pk] for session in workshops if session.pk in items]
+    for item in chosen:
+        calendar.add_component(exporters.session_event(agenda, item))
+    if chosen:
+        exporters.add_timezone(calendar, agenda)

@@ -67,6 +67,11 @@ def _registration_context(registration):
 
 
 def confirmation_email(registration, template="confirmation", purpose="confirmation"):
+    """The confirmation, with an .ics of the conference days and the chosen workshops.
+
+    The text lists every chosen workshop; the .ics holds those of the latest
+    published agenda, as the public feed has them (see ``registration_ics``).
+    """
     context = _registration_context(registration)
     return queue(
         purpose=purpose,

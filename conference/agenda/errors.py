@@ -1,4 +1,4 @@
-"""Errors of the agenda rules, with the codes CONTRACT.md names."""
+"""Errors of the agenda rules, with the codes the README names (“Agenda”)."""
 
 from conference.plumbing.errors import ServiceError
 

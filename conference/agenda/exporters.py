@@ -41,13 +41,53 @@ def _describe(item):
     return "\n".join(lines)
 
 
-def ics(agenda, items=None, *, name=None):
-    """An iCalendar feed: one VEVENT per session, its UID the session's guid.
+def event_uid(item):
+    """A session's UID in every calendar: its guid, which survives republishing.
 
-    Cancelled sessions stay, with STATUS:CANCELLED and a higher SEQUENCE, so a
-    subscribed calendar removes or strikes them instead of keeping a ghost.
-    Times are in the conference's zone, whose VTIMEZONE is included.
+    Subscribed calendars know the sessions by these UIDs: never change the form.
     """
+    return f"{item.guid}@cog-conference"
+
+
+def session_event(agenda, item):
+    """The one calendar event of a session of a published version.
+
+    The public feed, a delegate's ``my-agenda.ics`` and the confirmation
+    e-mail's attachment all take a session's event from here (UID, times,
+    title, location, status), so a calendar that receives a session from
+    several of them holds it once. Cancelled sessions keep their event, with
+    STATUS:CANCELLED and a higher SEQUENCE, so a calendar strikes them out
+    instead of keeping a ghost. Times are in the conference's zone.
+    """
+    tz = agenda.tz
+    event = icalendar.Event()
+    event.add("uid", event_uid(item))
+    event.add("dtstamp", agenda.published_at or dt.datetime.now(dt.UTC))
+    event.add("sequence", item.sequence)
+    event.add("dtstart", item.starts_at.astimezone(tz))
+    event.add("dtend", item.ends_at.astimezone(tz))
+    event.add("summary", item.title)
+    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    location = ", ".join(x for x in ((item.room or {}).get("name"), agenda.conference.get("venue")) if x)
+    if location:
+        event.add("location", location)
+    description = _describe(item)
+    if description:
+        event.add("description", description)
+    event.add("categories", [item.kind_label] + ([item.track["name"]] if item.track else []))
+    event.add("url", f"{agenda_url(agenda)}#s{item.id}")
+    return event
+
+
+def add_timezone(calendar, agenda):
+    """The VTIMEZONE of the conference's zone, for the years of the conference only (not 1970 to 2038)."""
+    calendar.add_missing_timezones(
+        first_date=dt.date(agenda.starts_on.year, 1, 1), last_date=dt.date(agenda.ends_on.year + 1, 1, 1)
+    )
+
+
+def ics(agenda, items=None, *, name=None):
+    """An iCalendar feed: one :func:`session_event` per session (cancelled ones included)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//COG Conference//Agenda//EN")
     calendar.add("version", "2.0")
@@ -56,31 +96,9 @@ def ics(agenda, items=None, *, name=None):
     calendar.add("x-wr-timezone", agenda.timezone)
     calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
-    stamp = agenda.published_at or dt.datetime.now(dt.UTC)
-    tz = agenda.tz
-    page = agenda_url(agenda)
     for item in agenda.items if items is None else items:
-        event = icalendar.Event()
-        event.add("uid", f"{item.guid}@cog-conference")
-        event.add("dtstamp", stamp)
-        event.add("sequence", item.sequence)
-        event.add("dtstart", item.starts_at.astimezone(tz))
-        event.add("dtend", item.ends_at.astimezone(tz))
-        event.add("summary", item.title)
-        event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
-        location = ", ".join(x for x in ((item.room or {}).get("name"), agenda.conference.get("venue")) if x)
-        if location:
-            event.add("location", location)
-        description = _describe(item)
-        if description:
-            event.add("description", description)
-        event.add("categories", [item.kind_label] + ([item.track["name"]] if item.track else []))
-        event.add("url", f"{page}#s{item.id}")
-        calendar.add_component(event)
-    # The zone's rules for the years of the conference only (not 1970 to 2038).
-    calendar.add_missing_timezones(
-        first_date=dt.date(agenda.starts_on.year, 1, 1), last_date=dt.date(agenda.ends_on.year + 1, 1, 1)
-    )
+        calendar.add_component(session_event(agenda, item))
+    add_timezone(calendar, agenda)
     return calendar.to_ical()
 
 
@@ -126,61 +144,69 @@ def _person(speaker):
     return person
 
 
-def frab(agenda):
-    """The schedule in the frab JSON shape that Giggity, ConfClerk and EventFahrplan read.
-
-    Event ``id`` is the session's id and ``guid`` its guid: both stable across
-    versions. Cancelled sessions are left out (they stay in the .ics).
-    """
-    tz = agenda.tz
-    venue_room = agenda.conference.get("venue") or "Venue"
+def _frab_room_names(agenda):
+    """The schedule's rooms in order; sessions without a room are placed in the venue itself."""
     room_names = [r["name"] for r in agenda.rooms]
+    venue_room = _venue_room(agenda)
     if any(i.room is None for i in agenda.live_items) and venue_room not in room_names:
         room_names.append(venue_room)
-    days = []
-    for index, day in enumerate(agenda.days(), start=1):
-        rooms = {name: [] for name in room_names}
-        for item in day.items:
-            room = item.room["name"] if item.room else venue_room
-            start = item.starts_at.astimezone(tz)
-            rooms.setdefault(room, []).append(
-                {
-                    "id": item.id,
-                    "guid": item.guid,
-                    "logo": "",
-                    "date": start.isoformat(),
-                    "start": start.strftime("%H:%M"),
-                    "end": item.ends_at.astimezone(tz).isoformat(),
-                    "duration": _duration(item.minutes),
-                    "room": room,
-                    "slug": _event_slug(agenda, item),
-                    "url": f"{agenda_url(agenda)}#s{item.id}",
-                    "title": item.title,
-                    "subtitle": "",
-                    "track": item.track["name"] if item.track else None,
-                    "type": FRAB_KINDS.get(item.kind, item.kind_label),
-                    "language": "en",
-                    "abstract": item.abstract,
-                    "description": "",
-                    "recording_license": "",
-                    "do_not_record": False,
-                    "persons": [_person(p) for p in item.speakers],
-                    "links": [],
-                    "attachments": [],
-                }
-            )
-        start_of_day = dt.datetime.combine(day.date, dt.time(0, 0), tzinfo=tz)
-        end_of_day = dt.datetime.combine(day.date, dt.time(23, 59), tzinfo=tz)
-        days.append(
-            {
-                "index": index,
-                "date": day.date.isoformat(),
-                "day_start": start_of_day.isoformat(),
-                "day_end": end_of_day.isoformat(),
-                "rooms": rooms,
-            }
-        )
-    conference = {
+    return room_names
+
+
+def _venue_room(agenda):
+    return agenda.conference.get("venue") or "Venue"
+
+
+def _frab_event(agenda, item, room):
+    """One session as a frab event (``id`` and ``guid`` stable across versions)."""
+    tz = agenda.tz
+    start = item.starts_at.astimezone(tz)
+    return {
+        "id": item.id,
+        "guid": item.guid,
+        "logo": "",
+        "date": start.isoformat(),
+        "start": start.strftime("%H:%M"),
+        "end": item.ends_at.astimezone(tz).isoformat(),
+        "duration": _duration(item.minutes),
+        "room": room,
+        "slug": _event_slug(agenda, item),
+        "url": f"{agenda_url(agenda)}#s{item.id}",
+        "title": item.title,
+        "subtitle": "",
+        "track": item.track["name"] if item.track else None,
+        "type": FRAB_KINDS.get(item.kind, item.kind_label),
+        "language": "en",
+        "abstract": item.abstract,
+        "description": "",
+        "recording_license": "",
+        "do_not_record": False,
+        "persons": [_person(p) for p in item.speakers],
+        "links": [],
+        "attachments": [],
+    }
+
+
+def _frab_day(agenda, index, day, room_names):
+    """One conference day: its events grouped by room (every room listed, empty or not)."""
+    tz = agenda.tz
+    rooms = {name: [] for name in room_names}
+    for item in day.items:
+        room = item.room["name"] if item.room else _venue_room(agenda)
+        rooms.setdefault(room, []).append(_frab_event(agenda, item, room))
+    return {
+        "index": index,
+        "date": day.date.isoformat(),
+        "day_start": dt.datetime.combine(day.date, dt.time(0, 0), tzinfo=tz).isoformat(),
+        "day_end": dt.datetime.combine(day.date, dt.time(23, 59), tzinfo=tz).isoformat(),
+        "rooms": rooms,
+    }
+
+
+def _frab_conference(agenda, room_names, days):
+    """The schedule's conference block: dates, zone, rooms, tracks and the days."""
+    capacities = {r["name"]: r["capacity"] for r in reversed(agenda.rooms)}
+    return {
         "acronym": acronym(agenda.slug),
         "title": agenda.name,
         "start": agenda.starts_on.isoformat(),
@@ -191,23 +217,28 @@ def frab(agenda):
         "url": agenda_url(agenda),
         "colors": {"primary": agenda.conference.get("colour") or "#1d4ed8"},
         "rooms": [
-            {
-                "name": name,
-                "guid": room_guid(agenda, name),
-                "capacity": next((r["capacity"] for r in agenda.rooms if r["name"] == name), None),
-            }
-            for name in room_names
+            {"name": name, "guid": room_guid(agenda, name), "capacity": capacities.get(name)} for name in room_names
         ],
         "tracks": [{"name": t["name"], "slug": _track_slug(t), "color": t["colour"]} for t in agenda.tracks],
         "days": days,
     }
+
+
+def frab(agenda):
+    """The schedule in the frab JSON shape that Giggity, ConfClerk and EventFahrplan read.
+
+    Event ``id`` is the session's id and ``guid`` its guid: both stable across
+    versions. Cancelled sessions are left out (they stay in the .ics).
+    """
+    room_names = _frab_room_names(agenda)
+    days = [_frab_day(agenda, index, day, room_names) for index, day in enumerate(agenda.days(), start=1)]
     document = {
         "$schema": "https://c3voc.de/schedule/schema.json",
         "generator": GENERATOR,
         "schedule": {
             "version": str(agenda.number),
             "base_url": agenda_url(agenda, ""),
-            "conference": conference,
+            "conference": _frab_conference(agenda, room_names, days),
         },
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()

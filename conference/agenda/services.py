@@ -1,8 +1,8 @@
 """Editing the draft and publishing it: the agenda's rules, whoever calls them.
 
 The API, the admin and the organiser's page call these functions; they raise
-:class:`~conference.agenda.errors.AgendaError` subclasses with the codes of
-CONTRACT.md and never leave anything half-written.
+:class:`~conference.agenda.errors.AgendaError` subclasses with the codes the
+README documents and never leave anything half-written.
 """
 
 from django.db import transaction
@@ -15,12 +15,50 @@ from . import rules
 from .errors import AgendaHasClashes
 from .snapshot import build_snapshot, carry_sequences, diff_snapshots
 
-SESSION_FIELDS = ("title", "kind", "starts_at", "ends_at", "room", "track", "capacity", "abstract")
+SESSION_FIELDS = ("title", "kind", "starts_at", "ends_at", "room", "track", "capacity", "abstract", "cancelled_at")
 
 
 def _lock(conference):
     """Serialise edits of one conference's agenda (a no-op lock on SQLite, whose writers queue anyway)."""
     return Conference.objects.select_for_update().get(pk=conference.pk)
+
+
+def _check(conference, session, speakers, fields):
+    """The clash checks of the session as ``fields`` would leave it (the session itself is not touched)."""
+    unknown = set(fields) - set(SESSION_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected session fields: {', '.join(sorted(unknown))}")
+
+    def value(name):
+        return fields[name] if name in fields else getattr(session, name, None)
+
+    if value("cancelled_at") is not None:
+        return  # a cancelled session takes no room and no speaker
+    if speakers is None:
+        speakers = list(session.speakers.all()) if session is not None and session.pk else []
+    rules.check_session(
+        conference=conference,
+        starts_at=value("starts_at"),
+        ends_at=value("ends_at"),
+        room=value("room"),
+        speakers=speakers,
+        session=session,
+    )
+
+
+def check_session(*, conference, session=None, speakers=None, **fields):
+    """The clash checks of :func:`save_session`, under its lock, without saving.
+
+    For a form that validates before it saves (the admin's): call it inside
+    the transaction that will save, so the lock on the conference is held
+    from the check to the save and no other editor can book the room between.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "check_session() holds the agenda lock until the transaction ends: call it inside the one that saves."
+        )
+    _lock(conference)
+    _check(conference, session, speakers, fields)
 
 
 @transaction.atomic
@@ -29,26 +67,17 @@ def save_session(*, conference, session=None, speakers=None, **fields):
 
     ``fields`` are any of SESSION_FIELDS; ``speakers`` (when given) replaces
     the session's speakers. The check and the write happen under a lock on the
-    conference so two editors cannot book one room at once.
+    conference so two editors cannot book one room at once. A cancelled
+    session (``cancelled_at`` set) is not checked: it takes no room and no speaker.
     """
     _lock(conference)
+    _check(conference, session, speakers, fields)
     if session is None:
         session = Session(conference=conference)
-    unknown = set(fields) - set(SESSION_FIELDS)
-    if unknown:
-        raise TypeError(f"save_session() got unexpected fields: {', '.join(sorted(unknown))}")
     for name, value in fields.items():
         setattr(session, name, value)
     if speakers is None:
         speakers = list(session.speakers.all()) if session.pk else []
-    rules.check_session(
-        conference=conference,
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
-        room=session.room,
-        speakers=speakers,
-        session=session,
-    )
     session.save()
     session.speakers.set(speakers)
     return session

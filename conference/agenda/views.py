@@ -56,21 +56,56 @@ def _zone(name):
     return zoneinfo.ZoneInfo(name)
 
 
-def _page(request, ref, *, latest):
-    """The agenda page of one version, filtered by the query string, conditional and cached."""
-    now = timezone.now()
+def _filters(request, ref):
+    """The ``?track=`` and ``?room=`` of the query string, each None unless the version has it.
+
+    Unknown ids are dropped before they can name a cache entry of their own.
+    """
     track = _int(request.GET.get("track"))
     room = _int(request.GET.get("room"))
     if track is not None or room is not None:
-        # Unknown ids are dropped before they can name a cache entry of their own.
         tracks, rooms = published.filter_choices(ref)
         track = track if track in tracks else None
         room = room if room in rooms else None
+    return track, room
+
+
+def _visitor_variant(request):
+    """'' for anonymous visitors (one shared cached page); a key per logged-in visitor's session otherwise."""
+    if not request.user.is_authenticated:
+        return ""
+    return hashlib.sha256(f"{request.user.pk}:{request.session.session_key}".encode()).hexdigest()[:12]
+
+
+def _agenda_fragment(agenda, *, track, room, now, live, latest):
+    """The agenda's HTML (days, filters, "Happening now" during the event): a function of the version alone."""
+    items = agenda.filtered(track=track, room=room)
+    filtered = bool(track or room)
+    running, following = agenda.now_and_next(now) if live else ([], [])
+    shown = {i.id for i in items}
+    return render_to_string(
+        "conference/agenda/_agenda.html",
+        {
+            "agenda": agenda,
+            "days": [d for d in agenda.days(items) if d.items] if filtered else agenda.days(items),
+            "chosen_track": track,
+            "chosen_room": room,
+            "filtered": filtered,
+            "count": len(items),
+            "running": [i for i in running if i.id in shown],
+            "following": [i for i in following if i.id in shown],
+            "latest": latest,
+        },
+    )
+
+
+def _page(request, ref, *, latest):
+    """The agenda page of one version, filtered by the query string, conditional and cached."""
+    now = timezone.now()
+    track, room = _filters(request, ref)
     live_minute = now.strftime("%Y%m%d%H%M") if latest and _during_event(ref, now) else ""
     variant = f"t{track}:r{room}:{live_minute}"
-    user_variant = ""
-    if request.user.is_authenticated:
-        user_variant = hashlib.sha256(f"{request.user.pk}:{request.session.session_key}".encode()).hexdigest()[:12]
+    user_variant = _visitor_variant(request)
     kind = "page" if latest else "version"
     # Anonymous visitors (nearly everyone) get the whole page from the cache, gzipped if they accept it.
     whole_page = not user_variant and not _has_messages(request)
@@ -83,26 +118,7 @@ def _page(request, ref, *, latest):
 
     def render_fragment():
         agenda = published.load_agenda(ref)
-        chosen_track, chosen_room = track, room
-        items = agenda.filtered(track=chosen_track, room=chosen_room)
-        running, following = agenda.now_and_next(now) if live_minute else ([], [])
-        shown = {i.id for i in items}
-        return render_to_string(
-            "conference/agenda/_agenda.html",
-            {
-                "agenda": agenda,
-                "days": [d for d in agenda.days(items) if d.items]
-                if (chosen_track or chosen_room)
-                else agenda.days(items),
-                "chosen_track": chosen_track,
-                "chosen_room": chosen_room,
-                "filtered": bool(chosen_track or chosen_room),
-                "count": len(items),
-                "running": [i for i in running if i.id in shown],
-                "following": [i for i in following if i.id in shown],
-                "latest": latest,
-            },
-        )
+        return _agenda_fragment(agenda, track=track, room=room, now=now, live=bool(live_minute), latest=latest)
 
     def render_page():
         return render_to_string(

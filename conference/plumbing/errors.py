@@ -1,4 +1,4 @@
-"""API errors as CONTRACT.md promises: ``{"detail": "...", "code": "..."}``.
+"""API errors as the README promises: ``{"detail": "...", "code": "..."}``.
 
 Services raise :class:`ServiceError` subclasses with a stable ``code``; this
 handler turns them (and DRF's own errors) into JSON answers, so a view never
@@ -9,6 +9,7 @@ input.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -53,3 +54,17 @@ def exception_handler(exc, context):
             code = "not_found"
         response.data = {"detail": str(detail), "code": code or getattr(exc, "default_code", "error")}
     return response
+
+
+class JSONErrorsMixin:
+    """For API views whose success is not JSON (a PDF, the schema, the docs page): errors still are.
+
+    Whatever the client's ``Accept`` header, an error (405, 401, 404, ...) is
+    rendered as ``{"detail", "code"}`` JSON like every other API error.
+    """
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response

@@ -1,4 +1,4 @@
-"""The two roles of CONTRACT.md: Organisers and Door staff.
+"""The two roles of the README (“Roles”): Organisers and Door staff.
 
 The groups are created by a data migration; their permissions are kept in
 step with the models after every ``migrate`` (post_migrate), because the
