@@ -49,6 +49,25 @@ class EmailField(TextOnly, forms.EmailField):
     pass
 
 
+class ConsentInput(forms.CheckboxInput):
+    """A checkbox that hands its value on as sent, so that ConsentField decides what counts as a yes."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, False)
+
+
+class ConsentField(forms.BooleanField):
+    """Consent is a clear yes: a ticked box ("on"), or true, 1, "true", "1", "yes" from the API; nothing else."""
+
+    widget = ConsentInput
+    YES = ("on", "true", "1", "yes")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            return value.strip().lower() in self.YES
+        return value is True or (type(value) is int and value == 1)
+
+
 class DelegateBoundField(BoundField):
     """Points ``aria-describedby`` at the page's ``<id>-hint`` and ``<id>-error`` (see ``_field.html``).
 
@@ -92,7 +111,7 @@ class DelegateForm(forms.ModelForm):
 
     bound_field_class = DelegateBoundField
 
-    consent = forms.BooleanField(
+    consent = ConsentField(
         label="I agree to the privacy notice: these details are used only to run this conference.",
         error_messages={"required": CONSENT_MESSAGE},
     )

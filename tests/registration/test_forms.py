@@ -83,3 +83,16 @@ def test_formset_keeps_between_one_row_and_the_seats_left():
     assert [form["first_name"].value() for form in grown.forms] == ["Ada", None]
     assert grown.forms[1].fields["first_name"].widget.attrs.get("autofocus")
     assert [form.prefix for form in grown.forms] == ["d-0", "d-1"]
+
+
+@pytest.mark.parametrize(
+    ("value", "given"),
+    [(True, True), ("on", True), ("true", True), (1, True), ("1", True), ("yes", True)]
+    + [(False, False), ("false", False), ("0", False), (0, False), ("no", False), ("", False), (None, False)]
+    + [([True], False), ({"a": 1}, False), (2, False)],
+)
+def test_consent_is_a_clear_yes(value, given):
+    form = DelegateForm({**delegate_data(), "consent": value}, conference=ConferenceFactory())
+    assert form.is_valid() is given
+    if not given:
+        assert form.errors["consent"] == [CONSENT_MESSAGE]
