@@ -16,6 +16,7 @@ from conference.models import Conference
 from conference.plumbing.errors import ServiceError
 
 from . import emails, exports, importing, services
+from .forms import TEXT_FIELDS, DelegateForm
 from .models import Invitation, OutboxMessage, Registration
 from .outbox import sending
 
@@ -28,6 +29,30 @@ class ImportForm(forms.Form):
     )
 
 
+class InvitationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["seats"]  # the admin adds the fields of InvitationAdmin.fields
+
+    def clean_seats(self):
+        seats = self.cleaned_data.get("seats")
+        try:
+            services.check_seats(invitation=self.instance, seats=seats)
+        except services.SeatsBelowDelegates as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+        return seats
+
+
+class RegistrationAdminForm(DelegateForm):
+    """A delegate's details with the RSVP form's fields, limits and messages (consent was given when named)."""
+
+    consent = None
+
+    class Meta(DelegateForm.Meta):
+        fields = ["conference", "invitation", *TEXT_FIELDS]
+        widgets = {}  # the admin's own widgets, without the RSVP page's autocomplete hints
+
+
 def _by_conference(queryset):
     groups = {}
     for obj in queryset.select_related("conference"):
@@ -37,6 +62,7 @@ def _by_conference(queryset):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    form = InvitationAdminForm
     list_display = [
         "contact_name",
         "organisation",
@@ -76,6 +102,36 @@ class InvitationAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(active_delegates=Count("registrations", filter=Q(registrations__status__in=services.ACTIVE)))
         )
+
+    # Deleting: an invitation with delegates is refused by services.delete_invitation. The confirmation
+    # page (one invitation, or the bulk "Delete selected" action) already lists such invitations as
+    # protected, with the reason, and then deletes nothing.
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for invitation in objs:
+            try:
+                services.check_deletable(invitation=invitation)
+            except services.InvitationHasDelegates as exc:
+                protected.append(f"{invitation}: {exc.message}")
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        services.delete_invitation(invitation=obj)
+
+    def delete_queryset(self, request, queryset):
+        for invitation in queryset:
+            try:
+                services.delete_invitation(invitation=invitation)
+            except services.InvitationHasDelegates as exc:  # delegates named since the confirmation page
+                self.message_user(request, f"{invitation} was not deleted: {exc.message}", messages.ERROR)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except services.InvitationHasDelegates as exc:  # delegates named since the confirmation page
+            self.message_user(request, exc.message, messages.ERROR)
+            return redirect(reverse("admin:registration_invitation_change", args=[object_id]))
 
     @admin.display(description="Delegates", ordering="active_delegates")
     def delegates(self, obj):
@@ -151,6 +207,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    form = RegistrationAdminForm
     list_display = [
         "last_name",
         "first_name",

@@ -1,5 +1,6 @@
-"""The invitations, registrations and RSVP API (CONTRACT.md). Thin: the rules are in services.py."""
+"""The invitations, registrations and RSVP API (described in the README). Thin: the rules are in services.py."""
 
+from django import forms
 from django.db import IntegrityError, transaction
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -15,6 +16,7 @@ from conference.api import ConferenceScoped
 from conference.models import Organisation
 
 from . import emails, importing, services
+from .forms import DelegateForm
 from .models import Category, Invitation, Registration
 
 # Invitations.
@@ -69,11 +71,10 @@ class InvitationSerializer(serializers.ModelSerializer):
 
     def validate_seats(self, value):
         if self.instance is not None:
-            named = self.instance.registrations.filter(status__in=services.ACTIVE).count()
-            if value < named:
-                raise serializers.ValidationError(
-                    f"{named} delegates are already named on this invitation; cancel some first."
-                )
+            try:
+                services.check_seats(invitation=self.instance, seats=value)
+            except services.SeatsBelowDelegates as exc:
+                raise serializers.ValidationError(exc.message, code=exc.code) from None
         return value
 
     def create(self, validated_data):
@@ -126,11 +127,7 @@ class InvitationViewSet(ConferenceScoped, viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
-        if instance.registrations.exists():
-            raise services.RegistrationError(
-                "This invitation has delegates; cancel them instead of deleting it.", code="has_delegates"
-            )
-        instance.delete()
+        services.delete_invitation(invitation=instance)
 
     @extend_schema(
         request={"multipart/form-data": ImportSerializer},
@@ -231,18 +228,32 @@ class RegistrationViewSet(ConferenceScoped, mixins.ListModelMixin, mixins.Retrie
 # RSVP (public, by token).
 
 
-class DelegateSerializer(serializers.Serializer):
-    """The shape of a delegate; the rules (consent, e-mail, workshops) are checked by the service."""
+def _described(form_field):
+    """A serializer field that describes a DelegateForm field in the OpenAPI schema (it validates nothing)."""
+    common = {"required": form_field.required, "help_text": form_field.help_text or None}
+    if isinstance(form_field, forms.BooleanField):
+        return serializers.BooleanField(**common)
+    if isinstance(form_field, forms.ModelMultipleChoiceField):
+        return serializers.ListField(
+            child=serializers.IntegerField(), **{**common, "help_text": "Ids of the conference's workshops."}
+        )
+    kind = serializers.EmailField if isinstance(form_field, forms.EmailField) else serializers.CharField
+    return kind(max_length=form_field.max_length, allow_blank=not form_field.required, **common)
 
-    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
-    badge_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    job_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    dietary = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    accessibility = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    consent = serializers.BooleanField(required=False, default=False)
-    workshops = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+class DelegateSerializer(serializers.Serializer):
+    """A delegate as the RSVP API takes it: DelegateForm's fields.
+
+    The fields are derived from the form so that the schema documents them;
+    the object is handed on as it came, and the service validates it with the
+    form (the form decides every limit and message).
+    """
+
+    def get_fields(self):
+        return {name: _described(field) for name, field in DelegateForm.base_fields.items()}
+
+    def to_internal_value(self, data):
+        return data
 
 
 class RsvpAnswerSerializer(serializers.Serializer):
@@ -273,7 +284,7 @@ def rsvp_view_data(invitation):
         "contact": {"name": invitation.contact_name, "email": invitation.email},
         "category": invitation.category,
         "seats": invitation.seats,
-        "seats_left": max(invitation.seats - len(named), 0),
+        "seats_left": services.seats_left(invitation=invitation, named=len(named)),
         "status": invitation.status,
         "workshops": _workshops(conference),
         "delegates": [

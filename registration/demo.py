@@ -1,17 +1,21 @@
 """Demo invitations in every state and their delegates, some on the waiting list.
 
-Delegates' names are in many scripts (accents, Greek, Cyrillic, Arabic,
-Hebrew, Chinese, Japanese, Korean, Devanagari) so that badges show them.
-The rows are written directly, deterministic and without e-mails, but by the
-same rules the services apply: confirmed up to the conference's capacity in
-order of registration, waitlisted after that, workshop places never exceeded.
-Idempotent: a conference that already has invitations is left as it is.
+Only the demo's own organisations are invited (those of
+``conference.demo.core`` and the demo's PERSONAL list), whatever else the
+database holds. Delegates' names are in many scripts (accents, Greek,
+Cyrillic, Arabic, Hebrew, Chinese, Japanese, Korean, Devanagari) so that
+badges show them. Answers go through the services at past moments, so the
+demo follows the same rules as a real RSVP (confirmed up to the conference's
+capacity, waitlisted after that, workshop places never exceeded) and writes
+the same e-mails to the outbox. Idempotent: a conference that already has
+invitations is left as it is.
 """
 
 import datetime as dt
 
 from django.utils import timezone
 
+from conference.demo.core import COMPANIES, PARTNERS, SPONSORS
 from conference.models import Organisation
 
 from . import emails, services
@@ -131,91 +135,102 @@ def load(conference, stdout):
         stdout.write("Kept the demo invitations and delegates")
         _print_links(conference, stdout)
         return
-
     now = timezone.now()
-    organisations = list(Organisation.objects.order_by("kind", "name"))
-    category_of = {
-        Organisation.Kind.COMPANY: "company",
-        Organisation.Kind.SPONSOR: "sponsor",
-    }
-    invitations = []
-    for index, organisation in enumerate(organisations):
-        status, seats, named = PLAN[index % len(PLAN)]
-        contact_first, contact_last = ENGLISH_NAMES[index % len(ENGLISH_NAMES)]
-        invitations.append(
-            (
-                Invitation(
-                    conference=conference,
-                    organisation=organisation,
-                    contact_name=f"{contact_first} {contact_last}",
-                    email=f"{_ascii(contact_first)}.{_ascii(contact_last)}@{_domain(organisation.name)}",
-                    category=category_of.get(organisation.kind, "partner"),
-                    seats=seats,
-                ),
-                status,
-                named,
-            )
-        )
-    for name, kind, contact, category, status in PERSONAL:
-        organisation, _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
-        first, _, last = contact.rpartition(" ")
-        invitations.append(
-            (
-                Invitation(
-                    conference=conference,
-                    organisation=organisation,
-                    contact_name=contact,
-                    email=f"{_ascii(first)}.{_ascii(last)}@{_domain(name)}",
-                    category=category,
-                    seats=1,
-                ),
-                status,
-                1 if status == "accepted" else 0,
-            )
-        )
-
-    workshops = services.workshops_with_places(conference)
-    places = {w.pk: w.places_left for w in workshops}
     names = iter(WORLD_NAMES + [(f, last, f) for f, last in ENGLISH_NAMES[::-1]] * 3)
-    confirmed = Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED).count()
     moment = now - dt.timedelta(days=6)
     number = 0
-    for invitation, status, named in invitations:
+    for invitation, status, named in _invitations(conference):
         moment += dt.timedelta(minutes=37)
-        invitation.status = status
-        if status != "draft":
-            invitation.sent_at = now - dt.timedelta(days=7)
-        if status in ("opened", "accepted", "declined"):
-            invitation.opened_at = moment - dt.timedelta(minutes=20)
-        if status in ("accepted", "declined"):
-            invitation.responded_at = moment
-        invitation.save()
-        for _ in range(named):
-            first, last, badge = next(names)
-            number += 1
-            is_confirmed = confirmed < conference.capacity
-            confirmed += is_confirmed
-            registration = Registration.objects.create(
-                conference=conference,
-                invitation=invitation,
-                first_name=first,
-                last_name=last,
-                badge_name=badge,
-                email=f"delegate{number}@{invitation.email.split('@')[1]}",
-                job_title=JOBS[number % len(JOBS)],
-                dietary=DIETARY[number % len(DIETARY)],
-                accessibility=ACCESSIBILITY[number % len(ACCESSIBILITY)],
-                consent_at=moment,
-                status=Registration.Status.CONFIRMED if is_confirmed else Registration.Status.WAITLISTED,
-                created_at=moment + dt.timedelta(seconds=number),
-                confirmed_at=moment if is_confirmed else None,
-            )
-            for workshop in workshops[number % max(len(workshops), 1) :][:1]:
-                if places[workshop.pk] is None or places[workshop.pk] > 0:
-                    registration.workshops.add(workshop)
-                    if places[workshop.pk] is not None:
-                        places[workshop.pk] -= 1
+        _send_and_open(invitation, status, now=now, moment=moment)
+        if status == "declined":
+            services.decline_invitation(invitation=invitation, now=moment)
+        elif status == "accepted":
+            delegates = []
+            for _ in range(named):
+                number += 1
+                delegates.append(_delegate(invitation, next(names), number))
+            _choose_workshops(conference, delegates, first=number - named + 1)
+            services.accept_invitation(invitation=invitation, delegates=delegates, now=moment)
+    _print_summary(conference, stdout)
+    _print_links(conference, stdout)
 
+
+def _demo_organisations():
+    """The demo's organisations (conference.demo.core made them), in a fixed order: by kind, then name."""
+    names = [name for name, _, _ in PARTNERS] + COMPANIES + SPONSORS
+    return list(Organisation.objects.filter(name__in=names).order_by("kind", "name"))
+
+
+def _invitations(conference):
+    """The demo's invitations, saved as drafts, each with the state it is to reach and the delegates to name."""
+    category_of = {Organisation.Kind.COMPANY: "company", Organisation.Kind.SPONSOR: "sponsor"}
+    planned = []
+    for index, organisation in enumerate(_demo_organisations()):
+        status, seats, named = PLAN[index % len(PLAN)]
+        first, last = ENGLISH_NAMES[index % len(ENGLISH_NAMES)]
+        category = category_of.get(organisation.kind, "partner")
+        planned.append((organisation, f"{first} {last}", category, seats, status, named))
+    for name, kind, contact, category, status in PERSONAL:
+        organisation, _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
+        planned.append((organisation, contact, category, 1, status, 1 if status == "accepted" else 0))
+    invitations = []
+    for organisation, contact, category, seats, status, named in planned:
+        first, _, last = contact.rpartition(" ")
+        invitation = Invitation.objects.create(
+            conference=conference,
+            organisation=organisation,
+            contact_name=contact,
+            email=f"{_ascii(first)}.{_ascii(last)}@{_domain(organisation.name)}",
+            category=category,
+            seats=seats,
+        )
+        invitations.append((invitation, status, named))
+    return invitations
+
+
+def _send_and_open(invitation, status, *, now, moment):
+    """Bring a draft to the state the demo shows (answers are left to the services), at past moments."""
+    if status == "draft":
+        return
+    invitation.sent_at = now - dt.timedelta(days=7)
+    invitation.status = Invitation.Status.EXPIRED if status == "expired" else Invitation.Status.SENT
+    if status in ("opened", "accepted", "declined"):
+        invitation.status = Invitation.Status.OPENED
+        invitation.opened_at = moment - dt.timedelta(minutes=20)
+    invitation.save(update_fields=["status", "sent_at", "opened_at"])
+
+
+def _delegate(invitation, name, number):
+    """One demo delegate as the RSVP takes it."""
+    first, last, badge = name
+    return {
+        "first_name": first,
+        "last_name": last,
+        "badge_name": badge,
+        "email": f"delegate{number}@{invitation.email.split('@')[1]}",
+        "job_title": JOBS[number % len(JOBS)],
+        "dietary": DIETARY[number % len(DIETARY)],
+        "accessibility": ACCESSIBILITY[number % len(ACCESSIBILITY)],
+        "consent": True,
+        "workshops": [],
+    }
+
+
+def _choose_workshops(conference, delegates, *, first):
+    """Give delegate number n the n-th workshop (in turn), while it has places left."""
+    workshops = services.workshops_with_places(conference)
+    if not workshops:
+        return
+    places = {w.pk: w.places_left for w in workshops}
+    for number, delegate in enumerate(delegates, start=first):
+        workshop = workshops[number % len(workshops)]
+        if places[workshop.pk] is None or places[workshop.pk] > 0:
+            delegate["workshops"] = [workshop.pk]
+            if places[workshop.pk] is not None:
+                places[workshop.pk] -= 1
+
+
+def _print_summary(conference, stdout):
     figures = invitation_figures(conference)
     stdout.write(
         f"Created {figures['invited'] + figures['drafts']} invitations ({figures['drafts']} not sent,"
@@ -224,7 +239,6 @@ def load(conference, stdout):
         f" expired {figures['expired']}); {figures['registered']} delegates registered,"
         f" {figures['waiting']} on the waiting list (capacity {conference.capacity})"
     )
-    _print_links(conference, stdout)
 
 
 def _print_links(conference, stdout):

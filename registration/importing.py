@@ -1,6 +1,6 @@
 """Reading invitation lists from CSV and .xlsx files, with every row validated.
 
-The columns are CONTRACT.md's: ``organisation, organisation_kind,
+The columns are the README's: ``organisation, organisation_kind,
 contact_name, email, category, seats``. Files come from spreadsheets and
 mail clients, so the reader forgives what is only mess: a UTF-8 byte-order
 mark, Windows line endings, a Windows-1252 file, stray spaces, a header in
@@ -108,102 +108,119 @@ def parse_invitations(uploaded, *, conference):
     try:
         table = read_table(uploaded)
     except ValueError as exc:
-        return [], [{"row": 0, "field": "file", "message": str(exc)}]
-    # Skip blank lines before the header.
-    while table and not any(_text(cell) for cell in table[0]):
-        table.pop(0)
-    if not table:
-        return [], [{"row": 0, "field": "file", "message": "The file has no header row."}]
-    header = [_header_key(cell) for cell in table[0]]
-    errors = [
-        {"row": 1, "field": column, "message": f"The header has no “{column}” column."}
-        for column in REQUIRED
-        if column not in header
-    ]
+        return [], [_error(0, "file", str(exc))]
+    index, errors = _header(table)
     if errors:
         return [], errors
-    index = {column: header.index(column) for column in COLUMNS if column in header}
-    if len(table) - 1 > MAX_ROWS:
-        return [], [{"row": 0, "field": "file", "message": f"The file has more than {MAX_ROWS} rows."}]
-
-    existing = {
-        email.casefold(): email
-        for email in Invitation.objects.filter(conference=conference).values_list("email", flat=True)
-    }
+    existing = {e.casefold() for e in Invitation.objects.filter(conference=conference).values_list("email", flat=True)}
     seen = {}
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         values = {column: _text(cells[i]) if i < len(cells) else "" for column, i in index.items()}
         if not any(values.values()):
             continue
-        row_errors = []
-
-        def error(field, message, number=number, row_errors=row_errors):
-            row_errors.append({"row": number, "field": field, "message": message})
-
-        for column in REQUIRED:
-            if not values.get(column):
-                error(column, f"{column.replace('_', ' ').capitalize()} is missing.")
-        for column, limit in (("organisation", 200), ("contact_name", 200), ("email", 254)):
-            if len(values.get(column, "")) > limit:
-                error(column, f"Keep this to {limit} characters.")
-        email = values.get("email", "")
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                error("email", f"“{email}” is not a valid e-mail address.")
-            else:
-                key = email.casefold()
-                if key in seen:
-                    error("email", f"{email} is also on row {seen[key]}.")
-                elif key in existing:
-                    error("email", f"{email} already has an invitation to {conference.name}.")
-                else:
-                    seen[key] = number
-        category = None
-        if values.get("category"):
-            category = _choice(values["category"], Category.choices)
-            if category is None:
-                allowed = ", ".join(value for value, _ in Category.choices)
-                error("category", f"“{values['category']}” is not a category; use one of {allowed}.")
-        kind = ""
-        if values.get("organisation_kind"):
-            kind = _choice(values["organisation_kind"], Organisation.Kind.choices)
-            if kind is None:
-                allowed = ", ".join(value for value, _ in Organisation.Kind.choices)
-                error("organisation_kind", f"“{values['organisation_kind']}” is not a kind; use one of {allowed}.")
-        seats = None
-        if values.get("seats"):
-            try:
-                as_float = float(values["seats"])
-                if not as_float.is_integer():
-                    raise ValueError
-                seats = int(as_float)
-                if seats < 1:
-                    raise ValueError
-            except ValueError:
-                error("seats", f"Seats must be a whole number of at least 1, not “{values['seats']}”.")
-            else:
-                if seats > 1000:
-                    error("seats", "Seats must be at most 1000.")
+        row, row_errors = _parse_row(number, values, conference=conference, existing=existing, seen=seen)
         if row_errors:
             errors.extend(row_errors)
-            continue
-        rows.append(
-            {
-                "row": number,
-                "organisation": values["organisation"],
-                "organisation_kind": kind,
-                "contact_name": values["contact_name"],
-                "email": email,
-                "category": category,
-                "seats": seats,
-            }
-        )
+        else:
+            rows.append(row)
     if not rows and not errors:
-        errors.append({"row": 0, "field": "file", "message": "The file has a header but no invitations."})
+        errors.append(_error(0, "file", "The file has a header but no invitations."))
     return rows, errors
+
+
+def _error(row, field, message):
+    return {"row": row, "field": field, "message": message}
+
+
+def _header(table):
+    """``({column: cell index}, errors)`` from the header row; blank lines before it are dropped from ``table``."""
+    while table and not any(_text(cell) for cell in table[0]):
+        table.pop(0)
+    if not table:
+        return {}, [_error(0, "file", "The file has no header row.")]
+    header = [_header_key(cell) for cell in table[0]]
+    errors = [_error(1, column, f"The header has no “{column}” column.") for column in REQUIRED if column not in header]
+    if errors:
+        return {}, errors
+    if len(table) - 1 > MAX_ROWS:
+        return {}, [_error(0, "file", f"The file has more than {MAX_ROWS} rows.")]
+    return {column: header.index(column) for column in COLUMNS if column in header}, []
+
+
+def _parse_row(number, values, *, conference, existing, seen):
+    """One row's invitation and its errors; ``seen`` (e-mail → row) gains the row's e-mail when it is new."""
+    errors = []
+
+    def error(field, message):
+        errors.append(_error(number, field, message))
+
+    for column in REQUIRED:
+        if not values.get(column):
+            error(column, f"{column.replace('_', ' ').capitalize()} is missing.")
+    for column, limit in (("organisation", 200), ("contact_name", 200), ("email", 254)):
+        if len(values.get(column, "")) > limit:
+            error(column, f"Keep this to {limit} characters.")
+    email = values.get("email", "")
+    if email:
+        _check_email(email, number, error, conference=conference, existing=existing, seen=seen)
+    category = _parse_choice(values, "category", Category.choices, "category", error) or None
+    kind = _parse_choice(values, "organisation_kind", Organisation.Kind.choices, "kind", error)
+    seats = _parse_seats(values.get("seats", ""), error)
+    row = {
+        "row": number,
+        "organisation": values["organisation"],
+        "organisation_kind": kind,
+        "contact_name": values["contact_name"],
+        "email": email,
+        "category": category,
+        "seats": seats,
+    }
+    return row, errors
+
+
+def _check_email(email, number, error, *, conference, existing, seen):
+    try:
+        validate_email(email)
+    except ValidationError:
+        error("email", f"“{email}” is not a valid e-mail address.")
+        return
+    key = email.casefold()
+    if key in seen:
+        error("email", f"{email} is also on row {seen[key]}.")
+    elif key in existing:
+        error("email", f"{email} already has an invitation to {conference.name}.")
+    else:
+        seen[key] = number
+
+
+def _parse_choice(values, column, choices, noun, error):
+    """The choice a column names (by value or label), "" when the cell is empty; an error when it names none."""
+    if not values.get(column):
+        return ""
+    choice = _choice(values[column], choices)
+    if choice is None:
+        allowed = ", ".join(value for value, _ in choices)
+        error(column, f"“{values[column]}” is not a {noun}; use one of {allowed}.")
+        return ""
+    return choice
+
+
+def _parse_seats(value, error):
+    """A whole number of seats from 1 to 1000 (``2.0`` is 2); None when empty or wrong."""
+    if not value:
+        return None
+    try:
+        as_float = float(value)
+        if not as_float.is_integer() or as_float < 1:
+            raise ValueError
+    except ValueError:
+        error("seats", f"Seats must be a whole number of at least 1, not “{value}”.")
+        return None
+    if as_float > 1000:
+        error("seats", "Seats must be at most 1000.")
+        return None
+    return int(as_float)
 
 
 def import_file(uploaded, *, conference):

@@ -2,7 +2,6 @@
 
 import secrets
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -66,14 +65,6 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.contact_name} ({self.organisation})"
-
-    def clean(self):
-        if self.pk and self.seats:
-            named = self.registrations.exclude(status=Registration.Status.CANCELLED).count()
-            if self.seats < named:
-                raise ValidationError(
-                    {"seats": f"{named} delegates are already named on this invitation; cancel some first."}
-                )
 
 
 class RegistrationQuerySet(models.QuerySet):

@@ -13,8 +13,6 @@ way.
 import re
 import secrets
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -23,6 +21,7 @@ from conference.models import Conference, Organisation, Session
 from conference.plumbing.errors import Conflict, ServiceError
 
 from . import emails
+from .forms import NOT_AN_OBJECT, TEXT_FIELDS, DelegateForm, workshops_of
 from .models import Invitation, Registration
 from .outbox.tasks import dispatch_on_commit
 
@@ -30,20 +29,11 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 UNANSWERED = (Invitation.Status.DRAFT, Invitation.Status.SENT, Invitation.Status.OPENED)
 ACTIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
 
-DELEGATE_FIELDS = ("first_name", "last_name", "email", "badge_name", "job_title", "dietary", "accessibility")
-FIELD_LIMITS = {
-    "first_name": 100,
-    "last_name": 100,
-    "email": 254,
-    "badge_name": 100,
-    "job_title": 200,
-    "dietary": 300,
-    "accessibility": 300,
-}
-CONSENT_MESSAGE = "Tick the box to agree to the privacy notice; we cannot register a delegate without it."
+# A delegate's fields and their rules are DelegateForm's (forms.py); these are the fields saved on a Registration.
+DELEGATE_FIELDS = TEXT_FIELDS
 
 
-# Errors (the codes are CONTRACT.md's).
+# Errors (the codes are the API's, listed in the README).
 
 
 class RegistrationError(ServiceError):
@@ -52,6 +42,14 @@ class RegistrationError(ServiceError):
 
 class TooManyDelegates(RegistrationError):
     code = "too_many_delegates"
+
+
+class SeatsBelowDelegates(RegistrationError):
+    code = "seats_below_delegates"
+
+
+class InvitationHasDelegates(RegistrationError):
+    code = "has_delegates"
 
 
 class WorkshopFull(Conflict):
@@ -70,7 +68,7 @@ class DelegatesInvalid(RegistrationError):
     """Field errors of the delegates, one dict per delegate (empty when fine).
 
     The API answers them as DRF field errors under ``delegates``; the RSVP
-    page shows each one beside its field.
+    page shows each one beside its field (the forms it passed carry them).
     """
 
     code = "invalid"
@@ -179,6 +177,54 @@ def open_invitation(*, invitation, now=None):
     return invitation
 
 
+# Invitations: seats.
+
+
+def delegates_named(invitation):
+    """How many delegates are named on the invitation (confirmed or waitlisted; cancelled ones gave their seat back)."""
+    return invitation.registrations.filter(status__in=ACTIVE).count()
+
+
+def seats_left(*, invitation, named=None):
+    """Seats of the invitation not taken by a delegate named, never below 0.
+
+    ``named``: the number of delegates named, when the caller has already counted them.
+    """
+    if named is None:
+        named = delegates_named(invitation)
+    return max(invitation.seats - named, 0)
+
+
+def check_seats(*, invitation, seats):
+    """Refuse ``seats`` below the delegates already named on a saved invitation (raises SeatsBelowDelegates)."""
+    if invitation.pk is None or seats is None:
+        return
+    named = delegates_named(invitation)
+    if seats < named:
+        raise SeatsBelowDelegates(f"{named} delegates are already named on this invitation; cancel some first.")
+
+
+def check_deletable(*, invitation):
+    """Refuse to delete an invitation that has delegates (raises InvitationHasDelegates).
+
+    Deleting it would delete them too, without offering their places on:
+    they are cancelled instead (which keeps the history and serves the waiting list).
+    """
+    if invitation.registrations.exists():
+        raise InvitationHasDelegates("This invitation has delegates; cancel them instead of deleting it.")
+
+
+def delete_invitation(*, invitation):
+    """Delete an invitation that has no delegates; refused (InvitationHasDelegates) when it has any."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        check_deletable(invitation=invitation)
+        invitation.delete()
+
+
+# Invitations: creating and sending.
+
+
 def create_invitation(*, conference, organisation, organisation_kind="", contact_name, email, category, seats):
     """One invitation; the organisation is found by name (any case) or created."""
     with transaction.atomic():
@@ -285,62 +331,35 @@ def send_invitations(*, conference, ids=None, remind=False, now=None):
 # Delegates.
 
 
-def clean_delegate(data, *, conference, workshops_by_id, require_consent=True):
-    """Validate one delegate's details; returns (cleaned, errors)."""
-    errors = {}
-    cleaned = {}
-    if not isinstance(data, dict):
-        return {}, {"non_field_errors": ["Give each delegate as an object of fields."]}
-    for field in DELEGATE_FIELDS:
-        value = data.get(field, "")
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            errors[field] = ["Give this as text."]
-            continue
-        value = value.strip()
-        if len(value) > FIELD_LIMITS[field]:
-            errors[field] = [f"Keep this to {FIELD_LIMITS[field]} characters."]
-        cleaned[field] = value
-    for field, label in (("first_name", "first name"), ("last_name", "last name"), ("email", "e-mail address")):
-        if field not in errors and not cleaned.get(field):
-            errors[field] = [f"Give the delegate's {label}."]
-    if "email" not in errors:
-        try:
-            validate_email(cleaned["email"])
-        except ValidationError:
-            errors["email"] = ["Give a valid e-mail address, such as name@example.org."]
-    consent = data.get("consent")
-    if require_consent and consent not in (True, "true", "on", "1", 1):
-        errors["consent"] = [CONSENT_MESSAGE]
-    choices = data.get("workshops") or []
-    if not isinstance(choices, list | tuple):
-        errors["workshops"] = ["Give the workshops as a list of session ids."]
-        choices = []
-    chosen = []
-    for choice in choices:
-        try:
-            session = workshops_by_id[int(choice)]
-        except (TypeError, ValueError, KeyError):
-            errors["workshops"] = [f"{choice} is not a workshop of {conference.name}."]
-            break
-        if session not in chosen:
-            chosen.append(session)
-    if "workshops" not in errors:
-        for i, first in enumerate(chosen):
-            for second in chosen[i + 1 :]:
-                if first.starts_at < second.ends_at and second.starts_at < first.ends_at:
-                    errors["workshops"] = [f"“{first.title}” and “{second.title}” are at the same time; choose one."]
-    cleaned["workshops"] = chosen
-    return cleaned, errors
+def delegate_form(data, *, conference, require_consent=True):
+    """A delegate's details, validated with DelegateForm: ``data`` is a dict of the fields, or a form to use as it is.
+
+    A page passes the forms it shows, so that they carry every error (the
+    form's and the service's); the API passes dicts. A delegate named must be
+    filled in, even from a row the page would skip when blank.
+    """
+    if isinstance(data, DelegateForm):
+        form = data
+        if form.conference is None or form.conference.pk != conference.pk:
+            raise ValueError("The delegate form was made for another conference.")
+    else:
+        form = DelegateForm(data, conference=conference, require_consent=require_consent)
+    form.empty_permitted = False
+    form.is_valid()
+    return form
 
 
-def workshops_of(conference):
-    return (
-        Session.objects.filter(conference=conference, kind=Session.Kind.WORKSHOP, cancelled_at__isnull=True)
-        .select_related("room")
-        .order_by("starts_at", "title")
-    )
+def waitlist_position(registration):
+    """A waitlisted delegate's place in the queue (1: next to be offered a place), or None when not waitlisted.
+
+    The queue is the order in which places are offered: registration time, then id.
+    """
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        conference_id=registration.conference_id, status=Registration.Status.WAITLISTED
+    ).filter(Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, pk__lt=registration.pk))
+    return ahead.count() + 1
 
 
 def workshops_with_places(conference):
@@ -421,79 +440,94 @@ def _promote_waitlisted(conference, now):
 
 
 def accept_invitation(*, invitation, delegates, now=None):
-    """Accept an invitation, registering ``delegates`` (dicts of the RSVP fields).
+    """Accept an invitation, registering ``delegates`` (dicts of the RSVP fields, or DelegateForms).
 
     The delegates are added to those already named; together they may not
     exceed the invitation's seats. Each is confirmed while the conference has
     places, and waitlisted after that; a full workshop refuses the whole
     answer. Returns the new registrations.
+
+    ``now`` is the moment of the answer (the demo passes past moments); by
+    default it is now, and each delegate's place in the queue is the moment
+    the conference's lock was taken.
     """
+    registered_at = now
     now = now or timezone.now()
     if not isinstance(delegates, list | tuple) or not delegates:
         raise RegistrationError("Name at least one delegate to accept.", code="no_delegates")
-    conference = invitation.conference
     if is_closed(invitation, now):
         raise RegistrationClosed(closed_message(invitation, now))
-    any_workshops = any(isinstance(d, dict) and d.get("workshops") for d in delegates)
-    workshops_by_id = {s.pk: s for s in workshops_of(conference)} if any_workshops else {}
-    cleaned, errors = [], []
-    for data in delegates:
-        one, problems = clean_delegate(data, conference=conference, workshops_by_id=workshops_by_id)
-        cleaned.append(one)
-        errors.append(problems)
+    shapes = [{} if isinstance(d, dict | DelegateForm) else {"non_field_errors": [NOT_AN_OBJECT]} for d in delegates]
+    if any(shapes):
+        raise DelegatesInvalid(shapes)
+    forms = [delegate_form(data, conference=invitation.conference) for data in delegates]
     with transaction.atomic():
-        conference = _lock_conference(conference)
+        conference = _lock_conference(invitation.conference)
         invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
         invitation.conference = conference
-        emails_named = [
-            e.casefold() for e in invitation.registrations.filter(status__in=ACTIVE).values_list("email", flat=True)
-        ]
-        named = len(emails_named)
-        left = invitation.seats - named
-        if len(delegates) > left:
-            raise TooManyDelegates(
-                f"This invitation has {invitation.seats} seat{'s' if invitation.seats != 1 else ''}"
-                f" and {named} {'is' if named == 1 else 'are'} already named: you can add {max(left, 0)} more.",
-                extra={"seats": invitation.seats, "seats_left": max(left, 0)},
-            )
-        emails_named = set(emails_named)
-        for one, problems in zip(cleaned, errors, strict=True):
-            email = one.get("email", "").casefold()
-            if "email" not in problems and email in emails_named:
-                problems["email"] = ["This delegate is already registered on this invitation."]
-            emails_named.add(email)
-        if any(errors):
-            raise DelegatesInvalid(errors)
-        chosen = [s for one in cleaned for s in one["workshops"]]
+        _check_new_delegates(invitation, forms)
+        chosen = [s for form in forms for s in form.cleaned_data["workshops"]]
         _lock_workshops(chosen)
         _check_workshop_places(chosen)
-        _, confirmed = _promote_waitlisted(conference, now)
-        created = []
-        for one in cleaned:
-            is_confirmed = confirmed < conference.capacity
-            confirmed += is_confirmed
-            registration = Registration.objects.create(
-                conference=conference,
-                invitation=invitation,
-                **{field: one[field] for field in DELEGATE_FIELDS},
-                consent_at=now,
-                status=Registration.Status.CONFIRMED if is_confirmed else Registration.Status.WAITLISTED,
-                created_at=timezone.now(),
-                confirmed_at=now if is_confirmed else None,
-            )
-            if one["workshops"]:
-                registration.workshops.set(one["workshops"])
-            registration.chosen_workshops = sorted(one["workshops"], key=lambda w: w.starts_at)
-            created.append(registration)
+        created = _register(conference, invitation, forms, now=now, registered_at=registered_at or timezone.now())
         invitation.status = Invitation.Status.ACCEPTED
         invitation.responded_at = now
         invitation.save(update_fields=["status", "responded_at"])
         for registration in created:
-            registration.invitation = invitation
             if registration.status == Registration.Status.CONFIRMED:
                 emails.confirmation_email(registration)
             else:
                 emails.waitlisted_email(registration)
+    return created
+
+
+def _check_new_delegates(invitation, forms):
+    """Under the invitation's lock: the seats left, then each delegate's errors (their form's, a repeated e-mail)."""
+    emails_named = [
+        e.casefold() for e in invitation.registrations.filter(status__in=ACTIVE).values_list("email", flat=True)
+    ]
+    named = len(emails_named)
+    left = seats_left(invitation=invitation, named=named)
+    if len(forms) > left:
+        raise TooManyDelegates(
+            f"This invitation has {invitation.seats} seat{'s' if invitation.seats != 1 else ''}"
+            f" and {named} {'is' if named == 1 else 'are'} already named: you can add {left} more.",
+            extra={"seats": invitation.seats, "seats_left": left},
+        )
+    emails_named = set(emails_named)
+    for form in forms:
+        email = form.cleaned_data.get("email", "").casefold()
+        if email and email in emails_named:
+            form.add_error("email", "This delegate is already registered on this invitation.")
+        emails_named.add(email)
+    if not all(form.is_valid() for form in forms):
+        raise DelegatesInvalid([form.error_dict() for form in forms])
+
+
+def _register(conference, invitation, forms, *, now, registered_at):
+    """Create the delegates of valid forms: confirmed while the conference has places, then waitlisted.
+
+    Call under the conference's lock; the waiting list is served first.
+    """
+    _, confirmed = _promote_waitlisted(conference, now)
+    created = []
+    for form in forms:
+        is_confirmed = confirmed < conference.capacity
+        confirmed += is_confirmed
+        registration = Registration.objects.create(
+            conference=conference,
+            invitation=invitation,
+            **{field: form.cleaned_data[field] for field in DELEGATE_FIELDS},
+            consent_at=now,
+            status=Registration.Status.CONFIRMED if is_confirmed else Registration.Status.WAITLISTED,
+            created_at=registered_at,
+            confirmed_at=now if is_confirmed else None,
+        )
+        workshops = form.cleaned_data["workshops"]
+        if workshops:
+            registration.workshops.set(workshops)
+        registration.chosen_workshops = workshops
+        created.append(registration)
     return created
 
 
@@ -544,19 +578,19 @@ def cancel_registration(*, registration, now=None):
 
 
 def update_registration(*, registration, data, now=None):
-    """Change a delegate's details and workshop choices (the manage page)."""
+    """Change a delegate's details and workshop choices (the manage page); ``data`` is a dict or a DelegateForm."""
     now = now or timezone.now()
     if registration.status == Registration.Status.CANCELLED:
         raise NotCancellable("This registration is cancelled and can no longer be changed.")
     if is_closed(registration.invitation, now):
         raise RegistrationClosed(f"Registration for {registration.conference.name} has closed; ask the organisers.")
     conference = registration.conference
-    workshops_by_id = {s.pk: s for s in workshops_of(conference)}
-    cleaned, problems = clean_delegate(
-        data, conference=conference, workshops_by_id=workshops_by_id, require_consent=False
-    )
-    if problems:
-        raise DelegatesInvalid([problems])
+    if not isinstance(data, dict | DelegateForm):
+        raise DelegatesInvalid([{"non_field_errors": [NOT_AN_OBJECT]}])
+    form = delegate_form(data, conference=conference, require_consent=False)
+    if form.errors:
+        raise DelegatesInvalid([form.error_dict()])
+    cleaned = form.cleaned_data
     with transaction.atomic():
         _lock_conference(conference)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)

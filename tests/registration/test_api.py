@@ -422,3 +422,57 @@ def test_seats_cannot_go_below_the_delegates_named(organiser_api):
     assert response.status_code == 400
     assert "seats" in response.json()
     assert organiser_api.patch(path, {"seats": 2}, format="json").status_code == 200
+
+
+def test_delete_invitation_with_delegates_is_refused_and_without_is_done(organiser_api):
+    invitation = InvitationFactory()
+    (registration,) = services.accept_invitation(invitation=invitation, delegates=[delegate_data()])
+    path = url(invitation.conference, f"invitations/{invitation.pk}/")
+    response = organiser_api.delete(path)
+    assert response.status_code == 400
+    assert response.json()["code"] == "has_delegates"
+    assert Registration.objects.filter(pk=registration.pk, status="confirmed").exists()
+    empty = InvitationFactory(conference=invitation.conference)
+    assert organiser_api.delete(url(empty.conference, f"invitations/{empty.pk}/")).status_code == 204
+    assert not Invitation.objects.filter(pk=empty.pk).exists()
+
+
+def test_rsvp_accept_field_errors_are_the_delegate_forms(anon_api):
+    invitation = InvitationFactory(seats=3)
+    too_long = delegate_data(first_name="x" * 101, email=["a@example.org"])
+    response = anon_api.post(
+        rsvp(invitation), {"response": "accept", "delegates": [delegate_data(), too_long, "me"]}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "delegates": [{}, {}, {"non_field_errors": ["Give each delegate as an object of fields."]}]
+    }
+    response = anon_api.post(
+        rsvp(invitation), {"response": "accept", "delegates": [delegate_data(), too_long]}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "delegates": [{}, {"first_name": ["Keep this to 100 characters."], "email": ["Give this as text."]}]
+    }
+    assert not Registration.objects.exists()
+
+
+def test_schema_documents_the_delegate_fields_of_the_form(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    delegate = schema["components"]["schemas"]["Delegate"]
+    assert set(delegate["properties"]) == {
+        "first_name",
+        "last_name",
+        "email",
+        "badge_name",
+        "job_title",
+        "dietary",
+        "accessibility",
+        "consent",
+        "workshops",
+    }
+    assert set(delegate["required"]) == {"first_name", "last_name", "email", "consent"}
+    assert delegate["properties"]["first_name"]["maxLength"] == 100
+    assert delegate["properties"]["dietary"]["maxLength"] == 300
+    assert delegate["properties"]["email"]["format"] == "email"
+    assert delegate["properties"]["workshops"]["items"]["type"] == "integer"

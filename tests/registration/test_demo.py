@@ -3,9 +3,36 @@ import io
 import pytest
 from django.core.management import call_command
 
+from conference.demo.core import DEMO_SLUG
+from conference.models import Conference
+from registration import services
+from registration.figures import invitation_figures
 from registration.models import Invitation, Registration
+from tests.factories import ConferenceFactory, InvitationFactory, OrganisationFactory, delegate_data
 
 pytestmark = pytest.mark.django_db
+
+# The demo's figures on an empty database: 43 invitations in every state, 66 delegates for 60 places.
+DEMO_FIGURES = {
+    "invited": 40,
+    "drafts": 3,
+    "awaiting": 4,
+    "opened": 34,
+    "unanswered": 3,
+    "accepted": 28,
+    "declined": 3,
+    "expired": 2,
+    "registered": 60,
+    "waiting": 6,
+    "cancelled": 0,
+    "capacity": 60,
+}
+
+
+def demo_figures():
+    conference = Conference.objects.get(slug=DEMO_SLUG)
+    workshops = {w.title: w.taken for w in services.workshops_with_places(conference)}
+    return invitation_figures(conference), workshops
 
 
 def test_demo_has_invitations_in_every_state_and_a_waiting_list():
@@ -22,10 +49,44 @@ def test_demo_has_invitations_in_every_state_and_a_waiting_list():
         assert sample in names
     text = out.getvalue()
     assert "/rsvp/" in text and "/my/" in text
+    figures, workshops = demo_figures()
+    assert figures == DEMO_FIGURES
+    assert workshops and all(taken > 0 for taken in workshops.values())
 
     counts = (Invitation.objects.count(), Registration.objects.count())
     call_command("demo", stdout=io.StringIO())
     assert (Invitation.objects.count(), Registration.objects.count()) == counts
+
+
+def test_demo_registers_its_delegates_through_the_rsvp_rules():
+    call_command("demo", stdout=io.StringIO())
+    conference = Conference.objects.get(slug=DEMO_SLUG)
+    delegates = Registration.objects.filter(conference=conference)
+    assert all(r.consent_at is not None for r in delegates)
+    waitlisted = delegates.filter(status="waitlisted").order_by("created_at", "pk")
+    confirmed_last = delegates.filter(status="confirmed").order_by("created_at", "pk").last()
+    assert all(r.created_at >= confirmed_last.created_at for r in waitlisted)
+    assert [services.waitlist_position(r) for r in waitlisted] == list(range(1, 7))
+    for workshop in services.workshops_with_places(conference):
+        assert workshop.capacity is None or workshop.taken <= workshop.capacity
+    assert conference.invitations.filter(status="accepted", responded_at__isnull=True).count() == 0
+
+
+def test_demo_on_a_database_with_another_conference_invites_only_its_own_organisations():
+    other = ConferenceFactory(slug="other-2026")
+    organisations = [OrganisationFactory() for _ in range(40)]
+    invitations = [InvitationFactory(conference=other, organisation=o, seats=2) for o in organisations]
+    services.accept_invitation(invitation=invitations[0], delegates=[delegate_data(), delegate_data()])
+
+    call_command("demo", stdout=io.StringIO())
+
+    figures, workshops = demo_figures()
+    assert figures == DEMO_FIGURES
+    assert workshops and all(taken > 0 for taken in workshops.values())
+    demo = Conference.objects.get(slug=DEMO_SLUG)
+    assert not demo.invitations.filter(organisation__in=organisations).exists()
+    assert Invitation.objects.filter(conference=other).count() == 40
+    assert Registration.objects.filter(conference=other).count() == 2
 
 
 def test_demo_links_work(client):

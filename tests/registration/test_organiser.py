@@ -197,3 +197,99 @@ def test_admin_cancel_action_promotes_waiting_list(organiser_client):
     )
     assert Registration.objects.get(pk=second.pk).status == "confirmed"
     assert Registration.objects.get(pk=first.pk).status == "cancelled"
+
+
+def test_admin_refuses_to_delete_an_invitation_with_delegates(organiser_client):
+    conference = ConferenceFactory(capacity=1)
+    invitation = InvitationFactory(conference=conference)
+    (named,) = services.accept_invitation(invitation=invitation, delegates=[delegate_data()])
+    (waiting,) = services.accept_invitation(
+        invitation=InvitationFactory(conference=conference), delegates=[delegate_data()]
+    )
+    path = f"/admin/registration/invitation/{invitation.pk}/delete/"
+    page = organiser_client.get(path).content.decode()
+    assert "This invitation has delegates; cancel them instead of deleting it." in page
+    response = organiser_client.post(path, {"post": "yes"})
+    assert response.status_code == 200
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    assert Registration.objects.get(pk=named.pk).status == "confirmed"
+    assert Registration.objects.get(pk=waiting.pk).status == "waitlisted"
+
+
+def test_admin_bulk_delete_refuses_invitations_with_delegates(organiser_client):
+    conference = ConferenceFactory()
+    with_delegates = InvitationFactory(conference=conference)
+    services.accept_invitation(invitation=with_delegates, delegates=[delegate_data()])
+    cancelled_only = InvitationFactory(conference=conference)
+    (gone,) = services.accept_invitation(invitation=cancelled_only, delegates=[delegate_data()])
+    services.cancel_registration(registration=gone)
+    empty = InvitationFactory(conference=conference)
+    changelist = "/admin/registration/invitation/"
+    selected = {"action": "delete_selected", "_selected_action": [with_delegates.pk, cancelled_only.pk, empty.pk]}
+    page = organiser_client.post(changelist, selected).content.decode()
+    assert f"{with_delegates}: This invitation has delegates" in page
+    organiser_client.post(changelist, {**selected, "post": "yes"})
+    assert Invitation.objects.filter(conference=conference).count() == 3
+    assert Registration.objects.filter(conference=conference).count() == 2
+
+    organiser_client.post(changelist, {"action": "delete_selected", "_selected_action": [empty.pk], "post": "yes"})
+    assert not Invitation.objects.filter(pk=empty.pk).exists()
+
+
+def test_admin_deletes_an_invitation_without_delegates(organiser_client):
+    invitation = InvitationFactory()
+    response = organiser_client.post(f"/admin/registration/invitation/{invitation.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+
+
+def admin_invitation_form(invitation, **changes):
+    data = {
+        "conference": invitation.conference_id,
+        "organisation": invitation.organisation_id,
+        "contact_name": invitation.contact_name,
+        "email": invitation.email,
+        "category": invitation.category,
+        "seats": invitation.seats,
+    }
+    return {**data, **changes}
+
+
+def test_admin_seats_cannot_go_below_the_delegates_named(organiser_client):
+    invitation = InvitationFactory(seats=3)
+    services.accept_invitation(invitation=invitation, delegates=[delegate_data(), delegate_data()])
+    path = f"/admin/registration/invitation/{invitation.pk}/change/"
+    response = organiser_client.post(path, admin_invitation_form(invitation, seats=1))
+    assert response.status_code == 200
+    assert "2 delegates are already named on this invitation; cancel some first." in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.seats == 3
+    assert organiser_client.post(path, admin_invitation_form(invitation, seats=2)).status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.seats == 2
+
+
+def test_admin_registration_form_has_the_rsvp_fields_rules(organiser_client):
+    registration = RegistrationFactory()
+    path = f"/admin/registration/registration/{registration.pk}/change/"
+    page = organiser_client.get(path).content.decode()
+    for label in ("First name", "Last name", "E-mail", "Badge name", "Job title", "Dietary needs"):
+        assert f">{label}:</label>" in page
+    data = {
+        "conference": registration.conference_id,
+        "invitation": registration.invitation_id,
+        "first_name": "",
+        "last_name": "Okafor",
+        "email": "not-an-email",
+        "badge_name": "x" * 101,
+    }
+    html = organiser_client.post(path, data).content.decode()
+    assert "Give the delegate&#x27;s first name." in html
+    assert "Give a valid e-mail address, such as name@example.org." in html
+    assert "Keep this to 100 characters." in html
+    registration.refresh_from_db()
+    assert registration.last_name != "Okafor"
+    data.update(first_name="Ngozi", email="ngozi@example.org", badge_name="Ngozi")
+    assert organiser_client.post(path, data).status_code == 302
+    registration.refresh_from_db()
+    assert (registration.first_name, registration.last_name) == ("Ngozi", "Okafor")

@@ -211,3 +211,27 @@ def test_rsvp_page_uses_a_fixed_number_of_queries(client, django_assert_max_num_
     with django_assert_max_num_queries(10):
         response = client.get(rsvp_url(invitation))
     assert response.content.decode().count("Manage ") >= 5
+
+
+def test_rsvp_page_formset_posts_with_the_management_form_and_keeps_to_the_seats(client):
+    invitation = InvitationFactory(seats=2)
+    management = {"d-TOTAL_FORMS": "5", "d-INITIAL_FORMS": "0"}
+    response = client.post(rsvp_url(invitation), {"action": "add", **management, **delegate_form(0)})
+    html = response.content.decode()
+    assert 'name="d-TOTAL_FORMS" value="2"' in html
+    assert "Delegate 2" in html and "Delegate 3" not in html
+    data = {"action": "accept", **management, **delegate_form(0), **delegate_form(1), **delegate_form(2)}
+    assert client.post(rsvp_url(invitation), data).status_code == 302
+    assert sorted(invitation.registrations.values_list("email", flat=True)) == [
+        "ngozi0@example.org",
+        "ngozi1@example.org",
+    ]
+
+
+def test_rsvp_page_add_another_delegate_focuses_the_new_first_name(client):
+    invitation = InvitationFactory(seats=3)
+    html = client.get(rsvp_url(invitation)).content.decode()
+    assert "autofocus" not in html
+    html = client.post(rsvp_url(invitation), {"action": "add", "rows": "1", **delegate_form(0)}).content.decode()
+    assert re.search(r'<input[^>]*name="d-1-first_name"[^>]*autofocus', html)
+    assert html.count("autofocus") == 1

@@ -343,3 +343,74 @@ def test_token_lookup_refuses_unknown_and_malformed_tokens():
     assert services.invitation_by_token("../../etc/passwd") is None
     assert services.invitation_by_token("") is None
     assert len(invitation.token) >= 43  # 256 bits, URL-safe
+
+
+def test_seats_left_counts_only_delegates_named():
+    invitation = InvitationFactory(seats=3)
+    assert services.seats_left(invitation=invitation) == 3
+    first, _ = services.accept_invitation(invitation=invitation, delegates=[delegate_data(), delegate_data()])
+    assert services.seats_left(invitation=invitation) == 1
+    services.cancel_registration(registration=first)
+    assert services.seats_left(invitation=invitation) == 2
+    assert services.seats_left(invitation=invitation, named=5) == 0
+
+
+def test_check_seats_refuses_fewer_seats_than_delegates_named():
+    invitation = InvitationFactory(seats=3)
+    services.accept_invitation(invitation=invitation, delegates=[delegate_data(), delegate_data()])
+    with pytest.raises(services.SeatsBelowDelegates) as raised:
+        services.check_seats(invitation=invitation, seats=1)
+    assert raised.value.message == "2 delegates are already named on this invitation; cancel some first."
+    services.check_seats(invitation=invitation, seats=2)
+
+
+def test_waitlist_position_follows_the_order_places_are_offered_in():
+    conference = ConferenceFactory(capacity=1)
+    confirmed, second, third = services.accept_invitation(
+        invitation=InvitationFactory(conference=conference, seats=3),
+        delegates=[delegate_data(), delegate_data(), delegate_data()],
+    )
+    (fourth,) = services.accept_invitation(
+        invitation=InvitationFactory(conference=conference), delegates=[delegate_data()]
+    )
+    assert services.waitlist_position(confirmed) is None
+    assert [services.waitlist_position(r) for r in (second, third, fourth)] == [1, 2, 3]
+    services.cancel_registration(registration=confirmed)
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert second.status == "confirmed"
+    assert services.waitlist_position(third) == 1
+
+
+def test_accept_invitation_at_a_given_moment_registers_at_that_moment():
+    moment = timezone.now() - dt.timedelta(days=2)
+    (registration,) = services.accept_invitation(
+        invitation=InvitationFactory(), delegates=[delegate_data()], now=moment
+    )
+    registration.refresh_from_db()
+    assert registration.created_at == moment == registration.consent_at == registration.confirmed_at
+    assert registration.invitation.responded_at == moment
+
+
+def test_delete_invitation_refuses_one_with_delegates_even_cancelled():
+    invitation = InvitationFactory()
+    (registration,) = services.accept_invitation(invitation=invitation, delegates=[delegate_data()])
+    services.cancel_registration(registration=registration)
+    with pytest.raises(services.InvitationHasDelegates) as raised:
+        services.delete_invitation(invitation=invitation)
+    assert raised.value.code == "has_delegates"
+    assert Registration.objects.filter(pk=registration.pk).exists()
+    empty = InvitationFactory()
+    services.delete_invitation(invitation=empty)
+    assert not Invitation.objects.filter(pk=empty.pk).exists()
+
+
+def test_update_registration_validates_with_the_delegate_form():
+    (registration,) = services.accept_invitation(invitation=InvitationFactory(), delegates=[delegate_data()])
+    with pytest.raises(services.DelegatesInvalid) as raised:
+        services.update_registration(
+            registration=registration, data={**delegate_data(), "first_name": "", "job_title": "x" * 201}
+        )
+    assert raised.value.errors == [
+        {"first_name": ["Give the delegate's first name."], "job_title": ["Keep this to 200 characters."]}
+    ]
