@@ -286,22 +286,6 @@ def print_badges(
     return len(badges), pages
 
 
-def start_print_job(conference, *, layout="a6", category="", not_printed=False, user=None):
-    """Queue a background print of the badges; returns the ``BadgePrintJob`` to follow.
-
-    The task is sent once the job row is committed (with no broker it runs at
-    once, in this process, and the job is finished when this returns).
-    """
-    from .tasks import render_print_job
-
-    validate_print_options(layout=layout, category=category)
-    job = BadgePrintJob.objects.create(
-        conference=conference, layout=layout, category=category or "", not_printed=not_printed, created_by=user
-    )
-    transaction.on_commit(lambda: render_print_job.delay(job.pk))
-    return job
-
-
 def run_print_job(job, *, processes=None, batch_size=None):
     """Render ``job``'s PDF into its file, recording progress as it goes (called by the task)."""
     job.status = BadgePrintJob.Status.RUNNING

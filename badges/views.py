@@ -10,7 +10,7 @@ from conference.plumbing.access import organiser_required
 from registration.models import Category, Registration
 from registration.services import registration_by_token
 
-from . import services
+from . import services, tasks
 from .models import BadgePrintJob
 from .rendering import render_badge
 
@@ -40,7 +40,7 @@ def print_badges(request, slug):
     conference = get_object_or_404(Conference, slug=slug)
     form = PrintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        job = services.start_print_job(
+        job = tasks.start_print_job(
             conference,
             layout=form.cleaned_data["layout"],
             category=form.cleaned_data["category"],
