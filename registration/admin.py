@@ -60,9 +60,31 @@ def _by_conference(queryset):
     return groups
 
 
+class ExportActions:
+    """The admin actions "Export the selected ... (CSV / spreadsheet)", from the organisers' export tables."""
+
+    export_name = ""  # the table: invitations or delegates
+    export_table = None  # staticmethod(exports.<name>_table), called with ids=
+
+    def _export(self, queryset, fmt):
+        title, header, rows = self.export_table(ids=queryset.values_list("pk", flat=True))
+        if fmt == "csv":
+            return exports.csv_response(self.export_name, header, rows)
+        return exports.xlsx_response(self.export_name, title, header, rows)
+
+    @admin.action(description="Export the selected %(verbose_name_plural)s (CSV)")
+    def export_csv(self, request, queryset):
+        return self._export(queryset, "csv")
+
+    @admin.action(description="Export the selected %(verbose_name_plural)s (spreadsheet)")
+    def export_xlsx(self, request, queryset):
+        return self._export(queryset, "xlsx")
+
+
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ExportActions, admin.ModelAdmin):
     form = InvitationAdminForm
+    export_name, export_table = "invitations", staticmethod(exports.invitations_table)
     list_display = [
         "contact_name",
         "organisation",
@@ -194,20 +216,11 @@ class InvitationAdmin(admin.ModelAdmin):
         )
         self.message_user(request, f"{total} reminder(s) queued for sending.", messages.SUCCESS)
 
-    @admin.action(description="Export the selected invitations (CSV)")
-    def export_csv(self, request, queryset):
-        _, header, rows = exports.invitations_table(ids=queryset.values_list("pk", flat=True))
-        return exports.csv_response("invitations", header, rows)
-
-    @admin.action(description="Export the selected invitations (spreadsheet)")
-    def export_xlsx(self, request, queryset):
-        title, header, rows = exports.invitations_table(ids=queryset.values_list("pk", flat=True))
-        return exports.xlsx_response("invitations", title, header, rows)
-
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ExportActions, admin.ModelAdmin):
     form = RegistrationAdminForm
+    export_name, export_table = "delegates", staticmethod(exports.delegates_table)
     list_display = [
         "last_name",
         "first_name",
@@ -267,16 +280,6 @@ class RegistrationAdmin(admin.ModelAdmin):
             f"{cancelled} delegate(s) cancelled; {promoted} confirmed from the waiting list.",
             messages.SUCCESS,
         )
-
-    @admin.action(description="Export the selected delegates (CSV)")
-    def export_csv(self, request, queryset):
-        _, header, rows = exports.delegates_table(ids=queryset.values_list("pk", flat=True))
-        return exports.csv_response("delegates", header, rows)
-
-    @admin.action(description="Export the selected delegates (spreadsheet)")
-    def export_xlsx(self, request, queryset):
-        title, header, rows = exports.delegates_table(ids=queryset.values_list("pk", flat=True))
-        return exports.xlsx_response("delegates", title, header, rows)
 
 
 @admin.register(OutboxMessage)

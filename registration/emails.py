@@ -66,6 +66,19 @@ def _registration_context(registration):
     }
 
 
+def _delegate_email(registration, template, *, purpose=None, context=None, attachments=None):
+    """A message to one delegate, with their registration's context (workshops, personal links)."""
+    return queue(
+        purpose=purpose or template,
+        to=registration.email,
+        template=template,
+        context=context or _registration_context(registration),
+        invitation=registration.invitation,
+        registration=registration,
+        attachments=attachments,
+    )
+
+
 def confirmation_email(registration, template="confirmation", purpose="confirmation"):
     """The confirmation, with an .ics of the conference days and the chosen workshops.
 
@@ -73,20 +86,13 @@ def confirmation_email(registration, template="confirmation", purpose="confirmat
     published agenda, as the public feed has them (see ``registration_ics``).
     """
     context = _registration_context(registration)
-    return queue(
+    ics = registration_ics(registration, workshops=context["workshops"])
+    return _delegate_email(
+        registration,
+        template,
         purpose=purpose,
-        to=registration.email,
-        template=template,
         context=context,
-        invitation=registration.invitation,
-        registration=registration,
-        attachments=[
-            {
-                "filename": f"{registration.conference.slug}.ics",
-                "content": registration_ics(registration, workshops=context["workshops"]),
-                "mimetype": "text/calendar",
-            }
-        ],
+        attachments=[{"filename": f"{registration.conference.slug}.ics", "content": ics, "mimetype": "text/calendar"}],
     )
 
 
@@ -96,22 +102,8 @@ def waitlist_offer_email(registration):
 
 
 def waitlisted_email(registration):
-    return queue(
-        purpose="waitlisted",
-        to=registration.email,
-        template="waitlisted",
-        context=_registration_context(registration),
-        invitation=registration.invitation,
-        registration=registration,
-    )
+    return _delegate_email(registration, "waitlisted")
 
 
 def cancellation_email(registration):
-    return queue(
-        purpose="cancellation",
-        to=registration.email,
-        template="cancellation",
-        context=_registration_context(registration),
-        invitation=registration.invitation,
-        registration=registration,
-    )
+    return _delegate_email(registration, "cancellation")

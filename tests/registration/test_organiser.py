@@ -184,6 +184,20 @@ def test_admin_actions_send_remind_and_export(organiser_client):
     assert [r["email"] for r in read_xlsx(response)] == [opened.email]
 
 
+def test_admin_exports_the_selected_delegates(organiser_client):
+    conference = ConferenceFactory()
+    first, second = services.accept_invitation(
+        invitation=InvitationFactory(conference=conference), delegates=[delegate_data(), delegate_data()]
+    )
+    changelist = "/admin/registration/registration/"
+    page = organiser_client.get(changelist).content.decode()
+    assert "Export the selected registrations (CSV)" in page
+    response = organiser_client.post(changelist, {"action": "export_csv", "_selected_action": [second.pk]})
+    assert [r["email"] for r in read_csv(response)] == [second.email]
+    response = organiser_client.post(changelist, {"action": "export_xlsx", "_selected_action": [first.pk, second.pk]})
+    assert sorted(r["email"] for r in read_xlsx(response)) == sorted([first.email, second.email])
+
+
 def test_admin_cancel_action_promotes_waiting_list(organiser_client):
     conference = ConferenceFactory(capacity=1)
     (first,) = services.accept_invitation(
