@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conference.api import ConferenceScoped
+from conference.plumbing.errors import JSONErrorsMixin
 from conference.plumbing.permissions import IsDoorStaff, IsOrganiser
 from registration.models import Registration
 
@@ -33,16 +34,10 @@ class PDFRenderer(BaseRenderer):
         return data
 
 
-class PDFView(APIView):
+class PDFView(JSONErrorsMixin, APIView):
     """A view answering a PDF, or a JSON error (whatever the client's Accept header asked for)."""
 
     renderer_classes = [JSONRenderer, PDFRenderer]
-
-    def handle_exception(self, exc):
-        response = super().handle_exception(exc)
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return response
 
 
 def _registration(slug, pk):
