@@ -234,8 +234,11 @@ class RegistrationAdmin(ExportActions, admin.ModelAdmin):
     list_filter = ["conference", "status", "invitation__category"]
     search_fields = ["first_name", "last_name", "badge_name", "email", "invitation__organisation__name"]
     list_select_related = ["conference", "invitation__organisation"]
-    raw_id_fields = ["invitation"]
+    # A delegate's conference and invitation are where their place was counted: moving them here
+    # would skip the capacity rules, so they are shown, never edited.
     readonly_fields = [
+        "conference",
+        "invitation",
         "status",
         "workshops",
         "token",

@@ -198,6 +198,22 @@ def test_admin_exports_the_selected_delegates(organiser_client):
     assert sorted(r["email"] for r in read_xlsx(response)) == sorted([first.email, second.email])
 
 
+def test_admin_cannot_move_a_delegate_to_another_invitation(organiser_client):
+    conference = ConferenceFactory()
+    (delegate,) = services.accept_invitation(
+        invitation=InvitationFactory(conference=conference), delegates=[delegate_data()]
+    )
+    other = InvitationFactory(conference=ConferenceFactory())
+    url = f"/admin/registration/registration/{delegate.pk}/change/"
+    form = organiser_client.get(url).content.decode()
+    assert 'name="invitation"' not in form and 'name="conference"' not in form
+    data = {field: getattr(delegate, field) for field in ("first_name", "last_name", "email", "badge_name")}
+    response = organiser_client.post(url, {**data, "invitation": other.pk, "conference": other.conference.pk})
+    assert response.status_code == 302
+    delegate.refresh_from_db()
+    assert delegate.invitation_id != other.pk and delegate.conference_id == conference.pk
+
+
 def test_admin_cancel_action_promotes_waiting_list(organiser_client):
     conference = ConferenceFactory(capacity=1)
     (first,) = services.accept_invitation(
