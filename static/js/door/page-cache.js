@@ -4,12 +4,6 @@
 import { config } from "./config.js";
 import { FALLBACK_FILES } from "./hash.js";
 
-// Every module of the door page (an ES module graph: the worker cannot see the imports).
-const MODULES = [
-  "api.js", "arrivals.js", "checkin.js", "config.js", "gate.js", "hash.js", "main.js", "network.js",
-  "offline-list.js", "page-cache.js", "queue.js", "scanner.js", "screen.js", "search.js", "storage.js", "undo.js",
-].map((name) => new URL(name, import.meta.url).href);
-
 export function registerServiceWorker() {
   if (!("serviceWorker" in navigator && window.isSecureContext)) return;
   navigator.serviceWorker.addEventListener("message", (event) => {
@@ -19,10 +13,13 @@ export function registerServiceWorker() {
     .register(config.service_worker, { scope: "/door/" })
     .then(() => navigator.serviceWorker.ready)
     .then((registration) => {
-      const assets = [...document.querySelectorAll("link[rel=stylesheet][href], script[src]")].map((el) => el.getAttribute("href") || el.getAttribute("src"));
+      // The style, main.js, and every module it imports (the template preloads each: the worker
+      // cannot see the imports).
+      const assets = [...document.querySelectorAll("link[rel=stylesheet][href], link[rel=modulepreload][href], script[src]")]
+        .map((el) => el.getAttribute("href") || el.getAttribute("src"));
       const decoder = ["ponyfill.js", "zxing-exported.js", "zxing_reader.wasm"].map((name) => config.vendor + name);
-      const files = [location.pathname + location.search, ...assets, ...MODULES, ...FALLBACK_FILES, ...decoder];
-      // Each once (the cache refuses a list that names a file twice: main.js is a <script> and a module).
+      const files = [location.pathname + location.search, ...assets, ...FALLBACK_FILES, ...decoder];
+      // Each once (the cache refuses a list that names a file twice).
       const precache = [...new Set(files.map((url) => new URL(url, location.href).href))];
       registration.active.postMessage({ precache });
     })
