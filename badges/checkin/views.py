@@ -1,7 +1,7 @@
 """The door page (door staff) and the organisers' live arrivals page.
 
 Both are thin: the page carries the URLs of the check-in API and the work is
-done by ``static/js/door.js`` (scan, camera, offline queue) and
+done by the ES modules of ``static/js/door/`` (scan, camera, offline list and queue) and
 ``static/js/arrivals.js`` (polling the stats), against :mod:`badges.checkin.api`.
 """
 

@@ -1,8 +1,8 @@
 // The door page's service worker: a door whose tab is reloaded while the venue Wi-Fi is down
-// still opens (the page, its script, style and camera decoder come from this cache), and then
-// works from the list and queue it keeps in localStorage. Network first, the cache only when the
+// still opens (the page, its modules under static/js/door/, style, hash fallback and camera decoder
+// come from this cache), and then works from the list (IndexedDB) and queue (localStorage) it keeps. Network first, the cache only when the
 // network fails; the check-in API is never cached.
-const CACHE = "door-v1";
+const CACHE = "door-v2"; // v2: the page is ES modules (static/js/door/), no more door.js
 
 self.addEventListener("install", (event) => {
   self.skipWaiting();
@@ -24,7 +24,7 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// The page names what it needs (itself, its script and style, the camera decoder): cached at once,
+// The page names what it needs (itself, its modules and style, the hash fallback, the camera decoder): cached at once,
 // because the first visit loaded them before this worker existed.
 self.addEventListener("message", (event) => {
   const urls = event.data && event.data.precache;

@@ -9,8 +9,10 @@ import segno
 from playwright.sync_api import expect
 
 from badges.checkin.services import scan_badge
+from badges.codes import code_digest
 from badges.models import CheckIn, Scan
 from badges.services import current_badge, reissue_badge
+from tests.browser.axe import assert_accessible
 from tests.conftest import login
 from tests.factories import DoorStaffFactory, InvitationFactory, OrganisationFactory, RegistrationFactory
 
@@ -319,3 +321,72 @@ def test_door_logged_out_keeps_scanning_and_sends_after_login(page, live_server,
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#network-status")).to_have_text("Online", timeout=15_000)
     assert CheckIn.objects.get().user == user
+
+
+def door_hash(page, function, text):
+    """A function of the door's own hash module (static/js/door/hash.js), called in the page."""
+    return page.evaluate(
+        """async ([name, text]) => {
+            const main = document.querySelector("script[type=module][src$='/door/main.js']").src;
+            const hash = await import(new URL("hash.js", main).href);
+            return await hash[name](text);
+        }""",
+        [function, text],
+    )
+
+
+def test_door_fallback_hash_is_the_servers_code_digest(page, live_server, ada):
+    """The vendored SHA-256 (for doors without WebCrypto) hashes a badge code as the server does."""
+    code = current_badge(ada).code
+    open_door(page, live_server)
+    long_text = "Z" * 130  # more than two 64-byte blocks
+    assert door_hash(page, "sha256HexFallback", code) == code_digest(code)
+    assert door_hash(page, "sha256HexFallback", long_text) == code_digest(long_text)
+    assert door_hash(page, "sha256HexFallback", "") == code_digest("")
+    # WebCrypto (this page is on localhost, a secure context) gives the same, from a scanned code as typed.
+    assert door_hash(page, "sha256Hex", code) == code_digest(code)
+    assert door_hash(page, "codeDigest", f" {code.lower()} \n") == code_digest(code)
+
+
+def test_door_without_webcrypto_answers_offline_from_its_list(page, live_server, ada):
+    """No crypto.subtle (as at http://192.168.…): the vendored hash decides from the list, end to end."""
+    code = current_badge(ada).code
+    page.add_init_script("delete Crypto.prototype.subtle;")
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    open_door(page, live_server)
+    assert page.evaluate("() => typeof crypto.subtle") == "undefined"
+    expect(page.locator("#list-status")).to_contain_text("1 delegates")
+    page.context.set_offline(True)
+    expect(page.locator("#network-status")).to_have_text(re.compile("^Offline"))
+    scan_like_a_handheld_scanner(page, code)
+    expect(page.locator("#result")).to_have_attribute("data-result", "admitted")
+    expect(page.locator("#result-name")).to_have_text("Ada L")
+    expect(page.locator("#result-detail")).to_contain_text("Offline")
+    scan_like_a_handheld_scanner(page, code.lower())
+    expect(page.locator("#result")).to_have_attribute("data-result", "already_checked_in")
+    assert f"{live_server.url}/static/vendor/noble-hashes/sha2.js" in requested
+    page.context.set_offline(False)
+    expect(page.locator("#network-status")).to_have_text("Online", timeout=15_000)
+    assert CheckIn.objects.get().registration == ada
+
+
+def test_door_is_accessible_idle_green_and_red(page, live_server, ada):
+    code = current_badge(ada).code
+    open_door(page, live_server)
+    expect(page.locator("#list-status")).to_contain_text("1 delegates")
+    assert_accessible(page)
+
+    scan_like_a_handheld_scanner(page, code)
+    result = page.locator("#result")
+    expect(result).to_have_attribute("data-result", "admitted")
+    expect(page.locator("#result-category")).to_have_text("Partner")
+    assert_accessible(page)
+    # The green answer hides itself after 4 s and only a scan shows it again: still on screen
+    # now, it was on screen for the whole check.
+    assert result.is_visible() and result.get_attribute("data-result") == "admitted"
+
+    scan_like_a_handheld_scanner(page, code)
+    expect(result).to_have_attribute("data-result", "already_checked_in")
+    expect(result).to_have_class(re.compile("door-result-bad"))
+    assert_accessible(page)

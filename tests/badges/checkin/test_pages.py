@@ -48,7 +48,7 @@ def test_door_page_has_labelled_scanner_field_and_buttons(client, door_staff, co
     assert '<button type="submit">Check in</button>' in html
     assert '<label for="gate-name">Gate</label>' in html
     assert "Scan with camera" in html
-    assert "js/door.js" in html
+    assert "js/door/main.js" in html
     config = door_config(response)
     assert config["conference"]["slug"] == conference.slug
     assert config["urls"]["scan"] == f"/api/conferences/{conference.slug}/checkin/scan/"

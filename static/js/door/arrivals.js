@@ -1,0 +1,35 @@
+// The arrivals count at the top: checked in (the server's figure plus this door's queued admissions)
+// against registered.
+import { $, urls } from "./config.js";
+import { get } from "./api.js";
+import { setOnline } from "./network.js";
+import { owed } from "./queue.js";
+
+let arrivals = null;
+let registered = null;
+
+export function renderArrivals() {
+  $("arrivals-count").textContent = arrivals === null ? "–" : String(Math.max(arrivals, 0));
+  $("registered-count").textContent = registered === null ? "–" : String(registered);
+}
+
+// One more (an admission) or one less (an undo), until the next figure from the server.
+export function countArrival(delta) {
+  if (arrivals !== null) arrivals += delta;
+  renderArrivals();
+}
+
+export async function refreshStats() {
+  if (navigator.onLine === false) return;
+  try {
+    const response = await get(urls.stats);
+    if (!response.ok) return;
+    const stats = await response.json();
+    setOnline(true);
+    arrivals = stats.checked_in + owed().length;
+    registered = stats.registered;
+    renderArrivals();
+  } catch {
+    setOnline(false);
+  }
+}

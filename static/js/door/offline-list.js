@@ -1,0 +1,219 @@
+// The door's offline list and what this door knows of check-ins beyond it: the list is downloaded
+// (with an ETag) and kept in IndexedDB, indexed by badge-code hash, revoked hash and registration id;
+// offline, the door decides a scan from it with the same verdicts as badges.checkin.
+import { $, formatTime, slug, urls } from "./config.js";
+import { get } from "./api.js";
+import { codeDigest } from "./hash.js";
+import { setOnline } from "./network.js";
+import { store } from "./storage.js";
+
+const KEY = {
+  list: `door:list:${slug}`,
+  etag: `door:list-etag:${slug}`,
+  local: `door:local:${slug}`,
+};
+
+// The list can hold tens of thousands of delegates: more than localStorage takes on some
+// phones, so it lives in IndexedDB (localStorage keeps the small things: gate, queue, report).
+const listStore = {
+  db: null,
+  open() {
+    if (!this.db) {
+      this.db = new Promise((resolve, reject) => {
+        const request = indexedDB.open("door", 1);
+        request.onupgradeneeded = () => request.result.createObjectStore("lists");
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    }
+    return this.db;
+  },
+  async run(mode, action) {
+    const db = await this.open();
+    return new Promise((resolve, reject) => {
+      const request = action(db.transaction("lists", mode).objectStore("lists"));
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  },
+  get: (key) => listStore.run("readonly", (lists) => lists.get(key)),
+  set: (key, value) => listStore.run("readwrite", (lists) => lists.put(value, key)),
+};
+
+let list = null;
+const byHash = new Map();
+const byRevokedHash = new Map();
+const byId = new Map();
+// What this door knows of check-ins beyond the list: {registration id: {at, gate, checkin_id, nonce?} | null (undone)}.
+let local = store.get(KEY.local, {});
+const saveLocal = () => store.set(KEY.local, local);
+
+function indexList(data) {
+  list = data;
+  byHash.clear();
+  byRevokedHash.clear();
+  byId.clear();
+  for (const delegate of data.delegates) {
+    byId.set(delegate.id, delegate);
+    if (delegate.code_sha256) byHash.set(delegate.code_sha256, delegate);
+    for (const hash of delegate.revoked_sha256) byRevokedHash.set(hash, delegate);
+  }
+  renderListStatus();
+}
+
+export function renderListStatus() {
+  $("list-status").textContent = list
+    ? `Offline list: ${list.count} delegates, downloaded at ${formatTime(list.downloaded_at)}.`
+    : "Offline list not downloaded yet.";
+}
+
+// The list kept on the device, until the download answers (a page reloaded offline works from it).
+export async function loadStoredList() {
+  try {
+    const stored = await listStore.get(KEY.list);
+    if (stored && !list) indexList(stored);
+  } catch {
+    /* no stored list: the download below brings one */
+  }
+}
+
+// owed: the registration ids the queue still owes the server an admission for.
+export async function refreshList(owed) {
+  const headers = {};
+  const etag = store.get(KEY.etag, null);
+  if (list && etag) headers["If-None-Match"] = etag;
+  try {
+    const response = await get(urls.list, headers);
+    if (response.status === 304) {
+      list.downloaded_at = new Date().toISOString();
+      renderListStatus();
+      return;
+    }
+    if (!response.ok) return;
+    const data = await response.json();
+    data.downloaded_at = new Date().toISOString();
+    indexList(data);
+    // The fresh list holds every check-in the server knows; keep only what the queue still owes it.
+    const stillOwed = new Set(owed());
+    local = Object.fromEntries(Object.entries(local).filter(([id]) => stillOwed.has(Number(id))));
+    saveLocal();
+    try {
+      await listStore.set(KEY.list, data);
+      store.set(KEY.etag, response.headers.get("ETag"));
+    } catch {
+      store.set(KEY.etag, null); // kept in memory only: download it whole next time
+    }
+  } catch {
+    setOnline(false);
+  }
+}
+
+function liveCheckin(delegate) {
+  if (Object.hasOwn(local, delegate.id)) return local[delegate.id];
+  return delegate.checked_in_at ? { at: delegate.checked_in_at, gate: delegate.gate, checkin_id: delegate.checkin_id } : null;
+}
+
+// The delegate as the answer screen and the scan API name them: the one place a list entry becomes one.
+function summary(delegate) {
+  const { id, name, badge_name, organisation, category } = delegate;
+  return { id, name, badge_name, organisation, category };
+}
+
+// The same verdicts as badges.checkin, from the list. `hash` is the scanned code's digest (if a code).
+function decide(scan, hash) {
+  let delegate = null;
+  if (scan.registration) {
+    delegate = byId.get(scan.registration) || null;
+  } else {
+    if (hash === null) {
+      return { result: "unknown", detail: "This door could not check the code offline: search for the person by name." };
+    }
+    delegate = byHash.get(hash) || null;
+    const revoked = delegate ? null : byRevokedHash.get(hash);
+    if (revoked) {
+      return { result: "revoked", detail: "This badge was replaced by a newer one and no longer admits: search for the person by name.", registration: summary(revoked) };
+    }
+  }
+  if (!delegate) {
+    return { result: "unknown", detail: list ? "Not a badge of this conference: check the code, or search for the person by name." : "This door has no list yet and the network is down: note the name and check it later." };
+  }
+  const registration = summary(delegate);
+  if (delegate.status === "waitlisted") {
+    return { result: "cancelled", detail: `${delegate.name} is on the waiting list, not confirmed: send them to the desk.`, registration };
+  }
+  if (delegate.status !== "confirmed") {
+    return { result: "cancelled", detail: `${delegate.name}'s registration was cancelled: send them to the desk.`, registration };
+  }
+  const live = liveCheckin(delegate);
+  if (live) {
+    const where = live.gate ? ` at ${live.gate}` : "";
+    return {
+      result: "already_checked_in",
+      detail: `${delegate.badge_name} is already checked in: at ${formatTime(live.at)}${where}.`,
+      registration, first_checked_in_at: live.at, first_gate: live.gate || "",
+    };
+  }
+  local[delegate.id] = { at: scan.scanned_at, gate: scan.gate, checkin_id: null, nonce: scan.nonce };
+  saveLocal();
+  const where = scan.gate ? ` at ${scan.gate}` : "";
+  return {
+    result: "admitted", detail: `Welcome, ${delegate.badge_name}! Checked in${where}.`,
+    registration, checked_in_at: scan.scanned_at, gate: scan.gate, queued_nonce: scan.nonce,
+  };
+}
+
+// Hashing is asynchronous (WebCrypto), so decisions are made one after another, in the order the
+// scans came: the same badge scanned twice in a row is admitted once, then refused.
+let decided = Promise.resolve();
+export function decideOffline(scan) {
+  const hash = scan.registration ? null : codeDigest(scan.code).catch(() => null);
+  const decision = decided.then(async () => decide(scan, await hash));
+  decided = decision.catch(() => {});
+  return decision;
+}
+
+// What an answer from the server tells this door about a delegate's check-in.
+export function remember(body) {
+  const person = body.registration;
+  if (!person) return;
+  if (body.result === "admitted") {
+    local[person.id] = { at: body.checked_in_at, gate: body.gate, checkin_id: body.checkin_id };
+  } else if (body.result === "already_checked_in") {
+    local[person.id] = { at: body.first_checked_in_at, gate: body.first_gate, checkin_id: null };
+  } else {
+    return;
+  }
+  saveLocal();
+}
+
+// The server answered a queued scan: forget the offline admission it stood for (remember() follows).
+export function settle(answer, nonce) {
+  const person = answer.registration;
+  if (person && local[person.id] && local[person.id].nonce === nonce) {
+    delete local[person.id];
+    saveLocal();
+  }
+}
+
+// A check-in undone (on the server, or still in the queue).
+export function forget(registrationId) {
+  local[registrationId] = null;
+  saveLocal();
+}
+
+// The check-in id this door knows for a delegate (for an undo of an answer given before the server's id).
+export const knownCheckinId = (registrationId) => (local[registrationId] ? local[registrationId].checkin_id : null);
+
+const fold = (text) => String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+
+// Search without the network: the list, with this door's own check-ins.
+export function searchList(q) {
+  const words = fold(q).split(/\s+/).filter(Boolean);
+  return (list ? list.delegates : [])
+    .filter((d) => words.every((w) => fold(`${d.name} ${d.badge_name} ${d.organisation}`).includes(w)))
+    .slice(0, 20)
+    .map((d) => {
+      const live = liveCheckin(d);
+      return { ...d, checked_in_at: live ? live.at : null, gate: live ? live.gate : "", checkin_id: live ? live.checkin_id : null };
+    });
+}

@@ -1,0 +1,109 @@
+// Scans decided offline wait here (localStorage, each with its nonce and time) until the server
+// takes them back through the sync API; what the server then decided otherwise goes to the report.
+import { $, formatTime, slug, urls } from "./config.js";
+import { postJSON } from "./api.js";
+import { remember, settle } from "./offline-list.js";
+import { countWaitingWith, isOnline, renderNetwork, setLoggedOut, setOnline, whenBackOnline } from "./network.js";
+import { store } from "./storage.js";
+
+const KEY = { queue: `door:queue:${slug}`, report: `door:report:${slug}` };
+const SYNC_TIMEOUT_MS = 15_000;
+const BATCH = 100;
+
+let queue = store.get(KEY.queue, []);
+let report = store.get(KEY.report, []);
+let syncing = false;
+const afterSync = [];
+
+countWaitingWith(() => queue.length);
+whenBackOnline(() => sync());
+
+function saveQueue() {
+  store.set(KEY.queue, queue);
+  renderNetwork();
+}
+
+export const waiting = () => queue.length;
+
+// The registration ids admitted offline that the server has not heard of yet.
+export const owed = () => queue.filter((scan) => scan.local_result === "admitted").map((scan) => scan.registration_id);
+
+export function enqueue(scan, body) {
+  queue.push({ ...scan, local_result: body.result, registration_id: body.registration ? body.registration.id : null });
+  saveQueue();
+}
+
+// Take a scan back before it was sent (undo of an offline admission); false if it has left already.
+export function withdraw(nonce) {
+  if (!queue.some((scan) => scan.nonce === nonce)) return false;
+  queue = queue.filter((scan) => scan.nonce !== nonce);
+  saveQueue();
+  return true;
+}
+
+export function onSynced(listener) {
+  afterSync.push(listener);
+}
+
+export async function sync() {
+  if (syncing || !queue.length || navigator.onLine === false) return;
+  syncing = true;
+  const batch = queue.slice(0, BATCH);
+  try {
+    const response = await postJSON(urls.sync, {
+      scans: batch.map(({ code, registration, gate, nonce, scanned_at }) => ({ ...(registration ? { registration } : { code }), gate, nonce, scanned_at })),
+    }, SYNC_TIMEOUT_MS);
+    if (response.status === 401 || response.status === 403) {
+      setLoggedOut(true);
+      return;
+    }
+    if (!response.ok) throw new Error(`sync answered ${response.status}`);
+    setLoggedOut(false);
+    const data = await response.json();
+    const sent = new Set();
+    data.results.forEach((answer, i) => {
+      const scan = batch[i];
+      sent.add(scan.nonce);
+      settle(answer, scan.nonce);
+      remember(answer);
+      if (scan.local_result === "admitted" && answer.result !== "admitted") {
+        report.unshift({ nonce: scan.nonce, scanned_at: scan.scanned_at, gate: scan.gate, answer });
+      }
+    });
+    queue = queue.filter((scan) => !sent.has(scan.nonce));
+    store.set(KEY.report, report);
+    saveQueue();
+    renderReport();
+    setOnline(true);
+    afterSync.forEach((listener) => listener());
+  } catch {
+    setOnline(false);
+  } finally {
+    syncing = false;
+  }
+  if (queue.length && isOnline()) setTimeout(sync, 0);
+}
+
+export function renderReport() {
+  const section = $("sync-report");
+  const items = $("sync-report-list");
+  items.replaceChildren(
+    ...report.map((entry) => {
+      const li = document.createElement("li");
+      const person = entry.answer.registration;
+      const who = person ? `${person.name} (${person.organisation})` : "A badge";
+      li.textContent = `${who}: admitted offline at ${formatTime(entry.scanned_at)}${entry.gate ? ` at ${entry.gate}` : ""}, but ${entry.answer.detail}`;
+      li.dataset.result = entry.answer.result;
+      return li;
+    }),
+  );
+  section.hidden = report.length === 0;
+}
+
+export function wireReport() {
+  $("sync-report-clear").addEventListener("click", () => {
+    report = [];
+    store.set(KEY.report, report);
+    renderReport();
+  });
+}
