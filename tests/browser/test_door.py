@@ -149,6 +149,24 @@ def test_door_offline_queues_scans_and_syncs_them_when_back(page, live_server, a
     expect(page.locator("#sync-report")).to_be_hidden()
 
 
+def test_door_stays_offline_when_an_answer_sent_before_the_drop_arrives_late(page, live_server, ada):
+    # The arrivals poll was on its way when the network dropped; its late answer must not
+    # make the door claim it is online while the browser says it is not.
+    held = []
+    page.route("**/checkin/stats/", lambda route: held.append(route))
+    open_door(page, live_server)
+    expect(page.locator("#list-status")).to_contain_text("1 delegates")
+    page.context.set_offline(True)
+    expect(page.locator("#network-status")).to_have_text(re.compile("^Offline"))
+    scan_like_a_handheld_scanner(page, current_badge(ada).code)
+    expect(page.locator("#result")).to_have_attribute("data-result", "admitted")
+    assert held, "the arrivals poll was not sent"
+    held[0].fulfill(json={"registered": 1, "checked_in": 0, "by_gate": {}, "per_quarter_hour": []})
+    # The late answer was read (the count now holds the queued admission), and changed nothing else.
+    expect(page.locator("#arrivals-count")).to_have_text("1")
+    expect(page.locator("#network-status")).to_have_text("Offline: 1 scan waiting")
+
+
 def test_door_badge_admitted_twice_while_offline_is_reported_after_sync(page, live_server, ada):
     code = current_badge(ada).code
     open_door(page, live_server)

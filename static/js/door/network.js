@@ -20,6 +20,9 @@ export function whenBackOnline(listener) {
 }
 
 export function setOnline(value) {
+  // An answer that arrives after the network dropped (a request sent before) proves nothing:
+  // while the browser itself says it is offline, the door stays offline.
+  if (value && navigator.onLine === false) value = false;
   if (online !== value) {
     online = value;
     if (online) backOnline.forEach((listener) => listener());
