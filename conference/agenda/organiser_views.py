@@ -23,6 +23,11 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown with the changelog, e.g. “Panel moved to Hall 3”.",
     )
+    notify = forms.BooleanField(
+        label="E-mail the delegates who booked or starred a session that moved or was cancelled",
+        required=False,
+    )
+    expected = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 def _grid(conference, sessions, clash_ids):
@@ -62,7 +67,8 @@ def agenda_draft(request, slug):
     clash_ids = {s.pk for p in problems for s in p["sessions"]}
     columns, days = _grid(conference, sessions, clash_ids)
     latest = services.latest_version(conference)
-    changes = services.unpublished_changes(conference)
+    pending = services.pending_publication(conference)
+    changes = pending["changes"]
     return render(
         request,
         "conference/agenda/organiser.html",
@@ -74,8 +80,9 @@ def agenda_draft(request, slug):
             "latest": latest,
             "changes": changes,
             "has_changes": any(changes.values()),
-            "next_number": (latest.number if latest else 0) + 1,
-            "form": PublishForm(),
+            "changed": pending["changed"],
+            "next_number": pending["next_number"],
+            "form": PublishForm(initial={"expected": pending["fingerprint"]}),
             "session_count": len(sessions),
         },
     )
@@ -90,7 +97,13 @@ def agenda_publish(request, slug):
         messages.error(request, "The note is too long (2000 characters at most).")
         return redirect("organiser-agenda", slug=slug)
     try:
-        version = services.publish_agenda(conference=conference, note=form.cleaned_data["note"], user=request.user)
+        version = services.publish_agenda(
+            conference=conference,
+            note=form.cleaned_data["note"],
+            notify=form.cleaned_data["notify"],
+            expected=form.cleaned_data["expected"],
+            user=request.user,
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("organiser-agenda", slug=slug)
@@ -98,6 +111,11 @@ def agenda_publish(request, slug):
     messages.success(
         request,
         f"Published version {version.number}: {len(changes['added'])} new, {len(changes['moved'])} moved, "
-        f"{len(changes['cancelled'])} cancelled.",
+        f"{len(changes['cancelled'])} cancelled."
+        + (
+            f" {version.notified} delegate{'s' if version.notified != 1 else ''} e-mailed."
+            if form.cleaned_data["notify"]
+            else ""
+        ),
     )
     return redirect("organiser-agenda", slug=slug)
