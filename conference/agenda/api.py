@@ -50,7 +50,7 @@ class TrackSerializer(UniqueNameMixin, serializers.ModelSerializer):
 class SpeakerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Speaker
-        fields = ["id", "guid", "name", "organisation", "bio", "photo"]
+        fields = ["id", "guid", "name", "organisation", "email", "bio", "photo"]
         read_only_fields = ["guid"]
         extra_kwargs = {"photo": {"required": False}}
 
