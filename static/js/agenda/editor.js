@@ -134,10 +134,17 @@ function firstError(data) {
   return field ? `${field}: ${[].concat(errors)[0]}` : "The change could not be saved.";
 }
 
+// The clashes and the publishing section (what the next version would change), as the server sees them now.
 async function refreshPublish() {
   const section = editor.querySelector("[data-publish]");
   const response = await fetch(`${window.location.pathname}?part=publish`, { credentials: "same-origin" });
-  if (response.ok) section.innerHTML = await response.text();
+  if (!response.ok) return;
+  // Keep what the organiser already wrote in the note and ticked.
+  const note = section.querySelector("[name=note]")?.value;
+  const notify = section.querySelector("[name=notify]")?.checked;
+  section.innerHTML = await response.text();
+  if (note && section.querySelector("[name=note]")) section.querySelector("[name=note]").value = note;
+  if (notify && section.querySelector("[name=notify]")) section.querySelector("[name=notify]").checked = true;
 }
 
 // Save a new time, room or length; on refusal, put the card back and say why on it.
