@@ -116,9 +116,25 @@ def _days(conference, sessions, clashes):
         by_day[day] = []
         day += dt.timedelta(days=1)
     unscheduled = []
+    edit_url = reverse("organiser-session", args=[conference.slug, 0]).removesuffix("0/")
     for s in sessions:
         s.local_start, s.local_end = timezone.localtime(s.starts_at, tz), timezone.localtime(s.ends_at, tz)
         s.clash = clashes.get(s.pk, "")
+        # What the card shows, prepared here once: 300 cards render in a fraction of the time.
+        s.data_start = s.local_start.strftime("%Y-%m-%dT%H:%M")
+        s.data_end = s.local_end.strftime("%Y-%m-%dT%H:%M")
+        s.when = f"{s.local_start:%H:%M}–{s.local_end:%H:%M}"
+        s.day_label = f"{s.local_start:%a} {s.local_start.day} {s.local_start:%b}"
+        s.edit_url = f"{edit_url}{s.pk}/"
+        s.meta = " · ".join(
+            part
+            for part in (
+                s.get_kind_display(),
+                s.track.name if s.track else "",
+                ", ".join(p.name for p in s.speakers.all()),
+            )
+            if part
+        )
         if s.room_id is None:
             unscheduled.append(s)
         else:
@@ -171,8 +187,8 @@ def _publish_context(conference, problems):
 def agenda_draft(request, slug):
     """The editor. ``?part=publish`` answers only the publishing section (the script refreshes it after a change)."""
     conference = get_object_or_404(Conference, slug=slug)
-    problems = rules.find_clashes(conference)
     if request.GET.get("part") == "publish":
+        problems = rules.find_clashes(conference)
         return render(request, "conference/agenda/_publish.html", _publish_context(conference, problems))
     sessions = list(
         Session.objects.filter(conference=conference, cancelled_at__isnull=True)
@@ -180,6 +196,7 @@ def agenda_draft(request, slug):
         .prefetch_related("speakers")
         .order_by("starts_at", "pk")
     )
+    problems = rules.find_clashes(conference, sessions=sessions)
     clashes = {}
     for p in problems:
         for s in p["sessions"]:
