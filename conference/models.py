@@ -172,6 +172,10 @@ class Speaker(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="speakers")
     name = models.CharField(max_length=200)
     organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(
+        blank=True,
+        help_text="Never published. A confirmed delegate with this e-mail has the speaker's sessions in their agenda.",
+    )
     bio = models.TextField(blank=True)
     photo = models.ImageField(upload_to="speakers/", blank=True)
     guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -4,11 +4,13 @@ from django.urls import path
 
 from conference.plumbing.routers import conference_router
 
-from . import api
+from . import api, my_api
 
 router = conference_router(invitations=api.InvitationViewSet, registrations=api.RegistrationViewSet)
 
 urlpatterns = [
     path("rsvp/<str:token>/", api.RsvpView.as_view(), name="api-rsvp"),
+    path("my/<str:token>/starred/", my_api.StarredView.as_view(), name="api-my-starred"),
+    path("my/<str:token>/starred/<int:session>/", my_api.StarredDetailView.as_view(), name="api-my-starred-detail"),
     *router.urls,
 ]

@@ -103,6 +103,12 @@ class Registration(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED, db_index=True)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     workshops = models.ManyToManyField("conference.Session", related_name="attendees", blank=True)
+    starred = models.ManyToManyField(
+        "conference.Session",
+        related_name="starred_by",
+        blank=True,
+        help_text="Sessions the delegate starred: in their agenda, their calendar and the agenda's notices.",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

@@ -1,8 +1,9 @@
 """A delegate's own agenda: ``/my/<token>/agenda/`` and ``/my/<token>/agenda.ics``.
 
 Built from the latest published version only (never the draft), like every
-public agenda output, with the delegate's workshops and the sessions for
-everyone.
+public agenda output, with the sessions the delegate booked, starred or
+speaks at (:func:`registration.favourites.agenda_session_ids`) and the
+sessions for everyone.
 """
 
 from django.http import Http404, HttpResponse
@@ -11,24 +12,20 @@ from django.shortcuts import render
 from conference.agenda import exporters, published
 from conference.agenda.views import friendly_404
 
+from .favourites import agenda_session_ids, all_ids
 from .services import registration_by_token
 
 
 def _registration(token):
-    registration = registration_by_token(token)
+    registration = registration_by_token(token, workshops=False)
     if registration is None:
         raise Http404("We do not know this link. Check it against your confirmation e-mail.")
     return registration
 
 
 def _chosen_ids(registration):
-    """The delegate's workshops (prefetched with the registration by its token)."""
-    return {workshop.pk for workshop in registration.workshops.all()}
-
-
-def _my_items(agenda, registration):
-    chosen = _chosen_ids(registration)
-    return chosen, agenda.filtered(ids=chosen, plenary=True)
+    """Every session the delegate booked, starred or speaks at."""
+    return all_ids(agenda_session_ids(registration))
 
 
 @friendly_404
@@ -42,7 +39,9 @@ def my_agenda(request, token):
             {"registration": registration, "conference": registration.conference, "agenda": None},
         )
     agenda = published.load_agenda(ref)
-    chosen, items = _my_items(agenda, registration)
+    groups = agenda_session_ids(registration)
+    chosen = all_ids(groups)
+    items = agenda.filtered(ids=chosen, plenary=True)
     response = render(
         request,
         "registration/my_agenda.html",
@@ -52,6 +51,7 @@ def my_agenda(request, token):
             "agenda": agenda,
             "days": [d for d in agenda.days(items) if d.items],
             "chosen": chosen,
+            "groups": groups,
             "token": token,
         },
     )

@@ -112,11 +112,10 @@ def invitation_by_token(token):
     return _by_token(Invitation.objects.select_related("conference", "organisation"), token)
 
 
-def registration_by_token(token):
-    return _by_token(
-        Registration.objects.select_related("conference", "invitation__organisation").prefetch_related("workshops"),
-        token,
-    )
+def registration_by_token(token, *, workshops=True):
+    """The registration of a personal link; ``workshops=False`` skips prefetching them (my agenda asks for its own)."""
+    registrations = Registration.objects.select_related("conference", "invitation__organisation")
+    return _by_token(registrations.prefetch_related("workshops") if workshops else registrations, token)
 
 
 # Invitations: state.

@@ -66,8 +66,12 @@ def concrete_url(route, world):
     def value(name, before):
         if name == "slug":
             return world["conference"].slug
+        if name == "token" and before == "my":
+            return world["registration"].token
         if name == "token":
             return world["invitation"].token
+        if name == "session" and before == "starred":
+            return str(world["session"].pk)
         if name == "format":
             return "json"
         if name == "checkin_id":

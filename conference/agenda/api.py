@@ -17,7 +17,7 @@ from conference.api import ConferenceScoped
 from conference.models import AgendaVersion, Room, Session, Speaker, Track
 from conference.plumbing.errors import Conflict
 
-from . import services
+from . import rules, services
 
 
 class UniqueNameMixin:
@@ -50,7 +50,7 @@ class TrackSerializer(UniqueNameMixin, serializers.ModelSerializer):
 class SpeakerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Speaker
-        fields = ["id", "guid", "name", "organisation", "bio", "photo"]
+        fields = ["id", "guid", "name", "organisation", "email", "bio", "photo"]
         read_only_fields = ["guid"]
         extra_kwargs = {"photo": {"required": False}}
 
@@ -181,6 +181,18 @@ class SessionViewSet(ConferenceScoped, viewsets.ModelViewSet):
 
 class PublishSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    notify = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="E-mail every confirmed delegate who booked or starred a session this version moves or cancels.",
+    )
+    expected = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        default="",
+        help_text="The preview's fingerprint: refused (409 draft_changed) if the draft changed since.",
+    )
 
 
 class PublishView(ConferenceScoped, generics.GenericAPIView):
@@ -192,7 +204,11 @@ class PublishView(ConferenceScoped, generics.GenericAPIView):
         responses={
             201: inline_serializer(
                 "PublishedVersion",
-                {"version": serializers.IntegerField(), "changes": serializers.DictField()},
+                {
+                    "version": serializers.IntegerField(),
+                    "changes": serializers.DictField(),
+                    "notified": serializers.IntegerField(),
+                },
             )
         }
     )
@@ -200,11 +216,52 @@ class PublishView(ConferenceScoped, generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version = services.publish_agenda(
-            conference=self.get_conference(), note=serializer.validated_data["note"], user=request.user
+            conference=self.get_conference(),
+            note=serializer.validated_data["note"],
+            notify=serializer.validated_data["notify"],
+            expected=serializer.validated_data["expected"],
+            user=request.user,
         )
         return Response(
-            {"version": version.number, "published_at": version.published_at, "changes": version.changes},
+            {
+                "version": version.number,
+                "published_at": version.published_at,
+                "changes": version.changes,
+                "notified": version.notified,
+            },
             status=status.HTTP_201_CREATED,
+        )
+
+
+class PublicationPreview(ConferenceScoped, generics.GenericAPIView):
+    """What publishing now would do: the changes against the latest version, clashes, and whether anything changed."""
+
+    serializer_class = PublishSerializer  # for the schema's sake; GET takes no body
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "PublicationPreview",
+                {
+                    "changed": serializers.BooleanField(),
+                    "next_version": serializers.IntegerField(),
+                    "changes": serializers.DictField(),
+                    "clashes": serializers.ListField(child=serializers.CharField()),
+                },
+            )
+        }
+    )
+    def get(self, request, slug):
+        conference = self.get_conference()
+        pending = services.pending_publication(conference)
+        return Response(
+            {
+                "changed": pending["changed"],
+                "fingerprint": pending["fingerprint"],
+                "next_version": pending["next_number"],
+                "changes": pending["changes"],
+                "clashes": [p["message"] for p in rules.find_clashes(conference)],
+            }
         )
 
 

@@ -12,6 +12,7 @@ router = conference_router(
 
 urlpatterns = [
     path("conferences/<slug:slug>/agenda/publish/", api.PublishView.as_view(), name="api-agenda-publish"),
+    path("conferences/<slug:slug>/agenda/preview/", api.PublicationPreview.as_view(), name="api-agenda-preview"),
     path("conferences/<slug:slug>/agenda/versions/", api.AgendaVersionList.as_view(), name="api-agenda-versions"),
     *router.urls,
 ]

@@ -25,3 +25,13 @@ class SpeakerClash(AgendaError):
 
 class AgendaHasClashes(AgendaError):
     code = "agenda_clashes"
+
+
+class NothingToPublish(AgendaError):
+    code = "nothing_to_publish"
+    status_code = 409
+
+
+class DraftChanged(AgendaError):
+    code = "draft_changed"
+    status_code = 409

@@ -7,4 +7,11 @@ from . import organiser_views as agenda_organiser_views
 urlpatterns = [
     path("<slug:slug>/agenda/", agenda_organiser_views.agenda_draft, name="organiser-agenda"),
     path("<slug:slug>/agenda/publish/", agenda_organiser_views.agenda_publish, name="organiser-agenda-publish"),
+    path("<slug:slug>/agenda/sessions/new/", agenda_organiser_views.session_form, name="organiser-session-new"),
+    path("<slug:slug>/agenda/sessions/<int:pk>/", agenda_organiser_views.session_form, name="organiser-session"),
+    path(
+        "<slug:slug>/agenda/sessions/<int:pk>/remove/",
+        agenda_organiser_views.session_remove,
+        name="organiser-session-remove",
+    ),
 ]

@@ -76,18 +76,20 @@ def check_session(*, conference, starts_at, ends_at, room=None, speakers=(), ses
             )
 
 
-def find_clashes(conference):
+def find_clashes(conference, sessions=None):
     """Every problem of the whole draft, for the organiser's page: a list of dicts.
 
-    Two queries whatever the size of the draft; the comparison is a sweep over
-    the sessions in start order.
+    Two queries whatever the size of the draft (none when the caller already
+    holds the live sessions, with their rooms and speakers); the comparison is
+    a sweep over the sessions in start order.
     """
-    sessions = list(
-        Session.objects.filter(conference=conference, cancelled_at__isnull=True)
-        .select_related("room")
-        .prefetch_related("speakers")
-        .order_by("starts_at", "pk")
-    )
+    if sessions is None:
+        sessions = (
+            Session.objects.filter(conference=conference, cancelled_at__isnull=True)
+            .select_related("room")
+            .prefetch_related("speakers")
+        )
+    sessions = sorted(sessions, key=lambda s: (s.starts_at, s.pk))
     problems = []
     for s in sessions:
         if s.ends_at <= s.starts_at:

@@ -5,6 +5,9 @@ The API, the admin and the organiser's page call these functions; they raise
 README documents and never leave anything half-written.
 """
 
+import hashlib
+import json
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -12,7 +15,8 @@ from django.utils import timezone
 from conference.models import AgendaVersion, Conference, Session
 
 from . import rules
-from .errors import AgendaHasClashes
+from .errors import AgendaHasClashes, DraftChanged, NothingToPublish
+from .signals import agenda_published
 from .snapshot import build_snapshot, carry_sequences, diff_snapshots
 
 SESSION_FIELDS = ("title", "kind", "starts_at", "ends_at", "room", "track", "capacity", "abstract", "cancelled_at")
@@ -103,18 +107,50 @@ def latest_version(conference):
     return AgendaVersion.objects.filter(conference=conference).order_by("-number").first()
 
 
+def _next_snapshot(conference, previous):
+    """The draft as the next version would freeze it (sequences carried from ``previous``)."""
+    return carry_sequences(previous.snapshot if previous else None, build_snapshot(conference))
+
+
 def unpublished_changes(conference):
     """The changelog the next publish would write (the draft against the latest version)."""
-    latest = latest_version(conference)
-    return diff_snapshots(latest.snapshot if latest else None, build_snapshot(conference))
+    return pending_publication(conference)["changes"]
+
+
+def pending_publication(conference):
+    """What publishing now would do: ``changes`` (added, moved, cancelled) and ``changed``.
+
+    ``changed`` is False when the draft is the latest version exactly (an
+    edited title or abstract is a change too, though not a move). Before the
+    first version there is always something to publish. The organiser's page
+    and :func:`publish_agenda` both decide with this.
+    """
+    previous = latest_version(conference)
+    snapshot = _next_snapshot(conference, previous)
+    changes = diff_snapshots(previous.snapshot if previous else None, snapshot)
+    return {
+        "changes": changes,
+        "changed": previous is None or snapshot != previous.snapshot,
+        # Names this exact draft: a publish confirmed from a preview is refused if the draft moved on since.
+        "fingerprint": hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()[:20],
+        "next_number": (previous.number if previous else 0) + 1,
+        "snapshot": snapshot,
+    }
 
 
 @transaction.atomic
-def publish_agenda(*, conference, note="", user=None):
+def publish_agenda(*, conference, note="", user=None, notify=False, expected=None):
     """Freeze the draft as version N, with its note and its changelog against N-1.
 
     Refused (code ``agenda_clashes``) while the draft has clashes: the public
-    must never be shown a room or a speaker in two places at once.
+    must never be shown a room or a speaker in two places at once; refused
+    (409 ``nothing_to_publish``) when the draft is the latest version exactly.
+    With ``notify``, the delegates who booked or starred a session this
+    version moved or cancelled are e-mailed (by the receivers of
+    :data:`~conference.agenda.signals.agenda_published`, in this transaction);
+    ``version.notified`` is how many were. ``expected`` (a preview's
+    ``fingerprint``) refuses (409 ``draft_changed``) a draft that changed since
+    the organiser saw what would be published.
     """
     conference = _lock(conference)
     problems = rules.find_clashes(conference)
@@ -124,20 +160,24 @@ def publish_agenda(*, conference, note="", user=None):
             + "; ".join(p["message"] for p in problems[:3]),
             extra={"clashes": [p["message"] for p in problems]},
         )
-    previous = latest_version(conference)
+    pending = pending_publication(conference)
+    if not pending["changed"]:
+        raise NothingToPublish(f"Nothing to publish: the draft is the same as version {pending['next_number'] - 1}.")
+    if expected and expected != pending["fingerprint"]:
+        raise DraftChanged("The draft changed since you reviewed it: check the changes again, then publish.")
     number = (AgendaVersion.objects.filter(conference=conference).aggregate(n=Max("number"))["n"] or 0) + 1
-    snapshot = carry_sequences(previous.snapshot if previous else None, build_snapshot(conference))
-    changes = diff_snapshots(previous.snapshot if previous else None, snapshot)
     version = AgendaVersion.objects.create(
         conference=conference,
         number=number,
         note=note or "",
         published_at=timezone.now(),
         published_by=user if user is not None and user.is_authenticated else None,
-        snapshot=snapshot,
-        changes=changes,
+        snapshot=pending["snapshot"],
+        changes=pending["changes"],
     )
     Session.objects.filter(conference=conference, published_in__isnull=True, cancelled_at__isnull=True).update(
         published_in=number
     )
+    answers = agenda_published.send(sender=AgendaVersion, version=version, notify=bool(notify))
+    version.notified = sum(n for _receiver, n in answers if isinstance(n, int))
     return version

@@ -186,10 +186,40 @@ class Item:
         return self.kind in PLENARY_KINDS
 
 
+GRID_STEP = 5  # minutes a row of the room grid stands for
+
+
 @dataclass
 class Day:
     date: dt.date
     items: list
+    grid_rows: int = 0
+    grid_hours: tuple = ()
+
+    def place_in_grid(self, rooms):
+        """Give each item its room column and rows in the day's room grid (wide screens).
+
+        Column 1 holds the times, then a column a room in the agenda's order; a
+        session without a room (lunch, a keynote for everyone) spans them all.
+        Row 1 names the rooms; then a row every GRID_STEP minutes.
+        """
+        column = {room["id"]: n + 2 for n, room in enumerate(rooms)}
+        starts = [i.starts_at.hour * 60 + i.starts_at.minute for i in self.items]
+        ends = [self._end_minute(i) for i in self.items]
+        first = min(starts, default=9 * 60) // 60 * 60
+        last = max(ends, default=17 * 60)
+        for item, start, end in zip(self.items, starts, ends, strict=True):
+            item.grid_column = f"{column[item.room['id']]}" if item.room and item.room["id"] in column else "2 / -1"
+            item.grid_from = (start - first) // GRID_STEP + 2
+            item.grid_to = max(item.grid_from + 1, (end - first) // GRID_STEP + 2)
+        self.grid_rows = max(1, -(-(last - first) // GRID_STEP))
+        self.grid_hours = tuple(
+            {"label": f"{m // 60:02d}:00", "row": (m - first) // GRID_STEP + 2} for m in range(first, last, 60)
+        )
+
+    def _end_minute(self, item):
+        end = item.ends_at
+        return 24 * 60 if end.date() > self.date else end.hour * 60 + end.minute
 
     @property
     def slots(self):
@@ -270,6 +300,8 @@ class Agenda:
             day += dt.timedelta(days=1)
         # Sessions outside the conference days (possible only if the dates moved after publishing).
         days.extend(Day(date=d, items=i) for d, i in sorted(by_date.items()))
+        for day in days:
+            day.place_in_grid(self.rooms)
         return days
 
     def filtered(self, *, track=None, room=None, ids=None, plenary=False):

@@ -69,8 +69,8 @@ def test_organiser_publishes_draft_and_public_sees_it(page, live_server, confere
     assert page.get_by_role("heading", name="Not found").is_visible()
 
     login(page, live_server, organiser.username, next_url=f"/organiser/{conference.slug}/agenda/")
-    # The grid: a table a day, rooms as column headers.
-    assert page.get_by_role("columnheader", name="Hall 1").first.is_visible()
+    # The editor's grid: a day of rooms × time, the room named at the head of its column.
+    assert page.locator(".day-grid .room-head", has_text="Hall 1").first.is_visible()
     assert page.get_by_role("link", name="Opening keynote").is_visible()
     page.get_by_label("Note for this version").fill("First programme")
     page.get_by_role("button", name="Publish version 1").click()

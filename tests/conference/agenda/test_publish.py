@@ -27,15 +27,21 @@ def test_publish_first_version_lists_every_session_as_added(conference, organise
 
 
 def test_publish_numbers_versions_in_order(conference):
-    SessionFactory(conference=conference)
-    assert [published_agenda(conference).number for _ in range(3)] == [1, 2, 3]
+    session = SessionFactory(conference=conference)
+    numbers = []
+    for n in range(3):
+        services.save_session(conference=conference, session=session, title=f"Title {n}")
+        numbers.append(published_agenda(conference).number)
+    assert numbers == [1, 2, 3]
 
 
 def test_publish_numbers_are_per_conference(conference):
     from tests.factories import ConferenceFactory
 
     other = ConferenceFactory()
+    SessionFactory(conference=other)
     published_agenda(other)
+    SessionFactory(conference=other, starts_at=at(other, 14))
     published_agenda(other)
     assert published_agenda(conference).number == 1
 
@@ -116,6 +122,7 @@ def test_cancelled_session_stays_cancelled_in_later_versions_without_new_changel
     published_agenda(conference)
     services.remove_session(session=session)
     published_agenda(conference)
+    SessionFactory(conference=conference, starts_at=at(conference, 16))  # a third version needs a change
     third = published_agenda(conference)
     assert third.changes["cancelled"] == []
     assert third.snapshot["sessions"][0]["cancelled"] is True
