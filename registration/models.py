@@ -5,20 +5,14 @@ import secrets
 from django.db import models
 from django.utils import timezone
 
+from conference.models import Category
+
+__all__ = ["Category", "CATEGORY_COLOURS", "Invitation", "Registration", "OutboxMessage", "new_token"]
+
 
 def new_token():
     """An unguessable link token: 256 random bits, URL-safe (43 characters)."""
     return secrets.token_urlsafe(32)
-
-
-class Category(models.TextChoices):
-    PARTNER = "partner", "Partner"
-    COMPANY = "company", "Company"
-    SPEAKER = "speaker", "Speaker"
-    SPONSOR = "sponsor", "Sponsor"
-    PRESS = "press", "Press"
-    VIP = "vip", "VIP"
-    STAFF = "staff", "Staff"
 
 
 # The band colour printed on badges and used in the organiser's pages.
