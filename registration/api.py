@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from conference.api import ConferenceScoped
 from conference.models import Organisation
 
-from . import emails, importing, services
+from . import emails, importing, places, services
 from .forms import DelegateForm
 from .models import Category, Invitation, Registration
 
@@ -323,6 +323,8 @@ def rsvp_view_data(invitation):
         "category": invitation.category,
         "seats": invitation.seats,
         "seats_left": services.seats_left(invitation=invitation, named=len(named)),
+        # New delegates of this invitation's category would join the waiting list.
+        "full": places.is_full_for(conference, invitation.category),
         "status": invitation.status,
         "workshops": _workshops(conference),
         "delegates": [

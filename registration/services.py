@@ -65,6 +65,17 @@ class NotCancellable(Conflict):
     code = "already_cancelled"
 
 
+class DeclineNeedsConfirmation(Conflict):
+    """Declining would cancel delegates the person has not agreed to cancel; ``delegates`` names them."""
+
+    code = "confirm_decline"
+
+    def __init__(self, delegates):
+        names = ", ".join(r.full_name for r in delegates)
+        super().__init__(f"Declining cancels {names}: confirm to go on.")
+        self.delegates = delegates
+
+
 class NotWaitlisted(Conflict):
     code = "not_waitlisted"
 
@@ -561,8 +572,15 @@ def _register(conference, invitation, forms, *, now, registered_at):
     return created
 
 
-def decline_invitation(*, invitation, now=None):
-    """Decline; delegates named earlier on this invitation are cancelled and their places offered on."""
+def decline_invitation(*, invitation, cancelling=None, now=None):
+    """Decline; delegates named earlier on this invitation are cancelled and their places offered on.
+
+    ``cancelling``: the ids of the delegates the person agreed to cancel (the
+    RSVP page names them and asks again). When given, the decline goes ahead
+    only if they are exactly the delegates named now, checked under the
+    invitation's lock; otherwise nothing changes and DeclineNeedsConfirmation
+    names them. ``None`` (the API, the demo) declines without asking.
+    """
     now = now or timezone.now()
     if is_closed(invitation, now):
         raise RegistrationClosed(closed_message(invitation, now))
@@ -570,8 +588,12 @@ def decline_invitation(*, invitation, now=None):
         conference = _lock_conference(invitation.conference)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         active = list(
-            invitation.registrations.filter(status__in=ACTIVE).select_related("conference", "invitation__organisation")
+            invitation.registrations.filter(status__in=ACTIVE)
+            .select_related("conference", "invitation__organisation")
+            .order_by("created_at", "pk")
         )
+        if cancelling is not None and {r.pk for r in active} != set(cancelling):
+            raise DeclineNeedsConfirmation(active)
         for registration in active:
             _cancel(registration, now)
         invitation.status = Invitation.Status.DECLINED
