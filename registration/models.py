@@ -163,3 +163,25 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.purpose} to {self.to} ({self.state})"
+
+
+class EmailTemplate(models.Model):
+    """A conference's own wording of one kind of message; without a row, the default is used.
+
+    ``subject`` and ``body`` are plain text with placeholders such as
+    ``{first_name}`` (see ``registration.outbox.templates``); the HTML part is
+    made from the text.
+    """
+
+    conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="email_templates")
+    kind = models.CharField(max_length=30)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["conference", "kind"]
+        constraints = [models.UniqueConstraint(fields=["conference", "kind"], name="email_template_unique_per_kind")]
+
+    def __str__(self):
+        return f"{self.kind} ({self.conference})"
