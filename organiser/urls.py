@@ -1,9 +1,16 @@
 from django.urls import include, path
 
-from . import views
+from . import delegates, views
 
 urlpatterns = [
     path("", views.organiser_overview, name="organiser-overview"),
+    path("<slug:slug>/delegates/", delegates.delegate_list, name="organiser-delegates"),
+    path(
+        "<slug:slug>/delegates/<int:pk>/substitute/",
+        delegates.delegate_substitute,
+        name="organiser-delegate-substitute",
+    ),
+    path("<slug:slug>/delegates/<int:pk>/<str:action>/", delegates.delegate_action, name="organiser-delegate-action"),
     # Each part adds its organiser pages in its own module.
     path("", include("registration.organiser_urls")),
     path("", include("conference.agenda.organiser_urls")),

@@ -657,8 +657,9 @@ def confirm_registration(*, registration, now=None):
 def substitute_registration(*, registration, data, now=None):
     """A colleague takes ``registration``'s place; returns the new registration.
 
-    ``data``: the colleague's details (DelegateForm's fields; consent is
-    theirs to give later, on their own page, so it is not asked here). In one
+    ``data``: the colleague's details (a dict of DelegateForm's fields, or a
+    DelegateForm made without the consent box: consent is theirs to give, so
+    it is not asked here). In one
     transaction under the conference's lock: the old registration is
     cancelled without offering its place on, and the new one takes its status
     and its place in the queue (``created_at``) and its workshops, with a
@@ -667,10 +668,13 @@ def substitute_registration(*, registration, data, now=None):
     newcomer's badge is issued on first need like any other.
     """
     now = now or timezone.now()
-    if not isinstance(data, dict):
-        raise DelegatesInvalid([{"non_field_errors": [NOT_AN_OBJECT]}])
     conference = registration.conference
-    form = delegate_form({**data, "workshops": []}, conference=conference, require_consent=False)
+    if isinstance(data, DelegateForm):  # a page's form, so that it carries every error beside its field
+        form = delegate_form(data, conference=conference)
+    elif isinstance(data, dict):
+        form = delegate_form({**data, "workshops": []}, conference=conference, require_consent=False)
+    else:
+        raise DelegatesInvalid([{"non_field_errors": [NOT_AN_OBJECT]}])
     if form.errors:
         raise DelegatesInvalid([form.error_dict()])
     with transaction.atomic():
