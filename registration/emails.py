@@ -147,7 +147,7 @@ def confirmation_email(registration, kind=templates.CONFIRMATION, purpose="confi
 
 
 def waitlist_offer_email(registration):
-    """A place came free (or an organiser confirmed them) and the delegate, waiting, now has it."""
+    """A place came free and the delegate, first on the waiting list, now has it."""
     return confirmation_email(registration, kind=templates.PLACE_OFFERED, purpose="waitlist_offer")
 
 

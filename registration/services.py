@@ -630,7 +630,7 @@ def cancel_registration(*, registration, now=None):
 
 
 def confirm_registration(*, registration, now=None):
-    """An organiser confirms a waitlisted delegate, over capacity if need be; they are told by e-mail.
+    """An organiser confirms a waitlisted delegate, over capacity if need be; they get the confirmation e-mail.
 
     The delegate takes a place like any other (a reserved one of their
     category if one is free, else a general one, past the capacity if none
@@ -650,7 +650,8 @@ def confirm_registration(*, registration, now=None):
         registration.status = Registration.Status.CONFIRMED
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at"])
-        emails.waitlist_offer_email(registration)
+        # The confirmation (not "a place has come free": none did), with its calendar entry.
+        emails.confirmation_email(registration)
     return registration
 
 

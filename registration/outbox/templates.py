@@ -115,7 +115,7 @@ See or change your details, or leave the waiting list:
 {manage_url}""",
     ),
     PLACE_OFFERED: (
-        "A place came free (or an organiser confirmed): the delegate is registered",
+        "A place came free and the first waiting delegate has it",
         _TO_DELEGATE,
         "A place has come free: you are registered for {conference}",
         f"""Dear {{first_name}},

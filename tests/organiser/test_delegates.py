@@ -85,7 +85,7 @@ def test_confirm_over_capacity_asks_then_confirms(organiser_client, full_confere
     done = organiser_client.post(url, follow=True).content.decode()
     assert "Bo Okafor is confirmed" in done
     assert Registration.objects.get(pk=made["Bo"].pk).status == "confirmed"
-    assert OutboxMessage.objects.filter(purpose="waitlist_offer", registration=made["Bo"]).exists()
+    assert OutboxMessage.objects.filter(purpose="confirmation", registration=made["Bo"]).count() == 1
     again = organiser_client.post(url, follow=True).content.decode()
     assert "not on the waiting list" in again
 

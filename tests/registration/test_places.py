@@ -126,7 +126,7 @@ def test_organiser_confirms_a_waitlisted_delegate_over_capacity(organiser_api):
     assert response.status_code == 200
     assert response.json()["status"] == "confirmed" and response.json()["id"] == waiting.pk
     assert Registration.objects.filter(conference=conference, status="confirmed").count() == 2
-    message = OutboxMessage.objects.get(purpose="waitlist_offer", registration=waiting)
+    message = OutboxMessage.objects.get(purpose="confirmation", registration=waiting)
     assert message.to == waiting.email
     # Over capacity: the next delegate waits.
     assert accept(conference, "company")[0].status == "waitlisted"
