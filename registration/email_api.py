@@ -128,10 +128,6 @@ class MessageViewSet(ConferenceScoped, viewsets.ViewSet):
         return Response({"queued": count}, status=status.HTTP_202_ACCEPTED)
 
 
-# The outbox's purposes as the API names them (kinds of templates).
-KIND_OF_PURPOSE = {"waitlist_offer": templates.PLACE_OFFERED}
-
-
 class OutboxSerializer(serializers.ModelSerializer):
     kind = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
@@ -142,7 +138,7 @@ class OutboxSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_kind(self, message) -> str:
-        return KIND_OF_PURPOSE.get(message.purpose, message.purpose)
+        return templates.kind_of(message.purpose)
 
     def get_status(self, message) -> str:
         """pending, sent or failed (a message being sent is still pending)."""
@@ -169,6 +165,5 @@ class OutboxViewSet(ConferenceScoped, mixins.ListModelMixin, viewsets.GenericVie
             queryset = queryset.filter(state=wanted)
         kind = self.request.query_params.get("kind")
         if kind:
-            purposes = [p for p, k in KIND_OF_PURPOSE.items() if k == kind] or [kind]
-            queryset = queryset.filter(purpose__in=purposes)
+            queryset = queryset.filter(purpose__in=templates.purposes_of(kind))
         return queryset

@@ -155,6 +155,18 @@ Add it to your calendar: {agenda_ics_url}""",
 }
 EDITABLE = tuple(KINDS)
 
+# The outbox's purposes as organisers know them (the kinds of templates); others are their own kind.
+_KIND_OF_PURPOSE = {"waitlist_offer": PLACE_OFFERED}
+
+
+def kind_of(purpose):
+    return _KIND_OF_PURPOSE.get(purpose, purpose)
+
+
+def purposes_of(kind):
+    return [p for p, k in _KIND_OF_PURPOSE.items() if k == kind] or [kind]
+
+
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}\s]*)\}")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
