@@ -660,11 +660,10 @@ def substitute_registration(*, registration, data, now=None):
 
     ``data``: the colleague's details (a dict of DelegateForm's fields, or a
     DelegateForm made without the consent box: consent is theirs to give, so
-    it is not asked here). In one
-    transaction under the conference's lock: the old registration is
-    cancelled without offering its place on, and the new one takes its status
-    and its place in the queue (``created_at``) and its workshops, with a
-    link (token) of its own. The old delegate's badge stops admitting because
+    it is not asked here). In one transaction under the conference's lock:
+    the old registration is cancelled without offering its place on, and the
+    new one takes its status and its place in the queue (``created_at``) and
+    its workshops, with a link (token) of its own. The old delegate's badge stops admitting because
     the registration is cancelled (the door answers ``cancelled``); the
     newcomer's badge is issued on first need like any other.
     """

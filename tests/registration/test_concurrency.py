@@ -143,3 +143,22 @@ def test_simultaneous_cancellations_serve_reserved_and_general_places_once_each(
     now_confirmed = Registration.objects.filter(conference=conference, status="confirmed")
     assert sorted(now_confirmed.values_list("pk", flat=True)) == promoted
     assert now_confirmed.filter(invitation__category="sponsor").count() == 2
+
+
+def test_two_organisers_substituting_the_same_delegate_at_once_pass_the_place_once():
+    conference = ConferenceFactory(capacity=1)
+    (old,) = services.accept_invitation(
+        invitation=InvitationFactory(conference=conference, seats=1), delegates=[delegate_data()]
+    )
+    connection.close()
+
+    def substitute(email):
+        return lambda: services.substitute_registration(
+            registration=old, data={"first_name": "Bilal", "last_name": "Khan", "email": email}
+        )
+
+    results, errors = run_together([substitute(f"colleague{i}@example.org") for i in range(4)])
+    assert sum(e is None for e in errors) == 1
+    assert all(isinstance(e, services.NotSubstitutable) for e in errors if e is not None)
+    statuses = list(Registration.objects.filter(conference=conference).values_list("status", flat=True))
+    assert sorted(statuses) == ["cancelled", "confirmed"]
