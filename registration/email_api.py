@@ -37,7 +37,7 @@ class EmailTemplateViewSet(ConferenceScoped, viewsets.GenericViewSet):
     serializer_class = EmailTemplateSerializer
     queryset = EmailTemplate.objects.none()  # the kinds are listed from outbox.templates, not a query
     lookup_field = "kind"
-    lookup_value_regex = "[a-z_]+"
+    lookup_value_regex = "[^/.]+"  # any kind reaches the view: an unknown one is a JSON 404 (unknown_kind)
 
     def _one(self, kind):
         conference = self.get_conference()
