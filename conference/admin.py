@@ -4,11 +4,34 @@ from django.core.exceptions import ValidationError
 
 from .agenda import services
 from .agenda.errors import AgendaError
-from .models import AgendaVersion, Conference, Organisation, Room, Session, Speaker, Track
+from .models import AgendaVersion, Category, Conference, Organisation, Room, Session, Speaker, Track
+
+
+class ConferenceForm(forms.ModelForm):
+    """Exempt categories as boxes to tick; reserved places as JSON (``{"sponsor": 20}``).
+
+    Conference.clean checks both.
+    """
+
+    capacity_exempt_categories = forms.TypedMultipleChoiceField(
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Exempt from capacity",
+        help_text="Delegates of these categories are confirmed whatever the capacity.",
+    )
+
+    class Meta:
+        model = Conference
+        fields = "__all__"  # noqa: DJ007 - the admin's own form: every field of the model, as the admin shows them
+
+    def clean_reserved_places(self):
+        return self.cleaned_data.get("reserved_places") or {}
 
 
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin):
+    form = ConferenceForm
     list_display = [
         "name",
         "slug",

@@ -27,6 +27,18 @@ class ConferenceScoped:
 
 
 class ConferenceSerializer(serializers.ModelSerializer):
+    # Typed here for the schema; which categories and numbers are allowed is Conference.clean's (places_errors).
+    capacity_exempt_categories = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Categories confirmed whatever the capacity (they take no place of it).",
+    )
+    reserved_places = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text='Places of the capacity held for a category, e.g. {"sponsor": 20}.',
+    )
+
     class Meta:
         model = Conference
         fields = [
@@ -38,6 +50,8 @@ class ConferenceSerializer(serializers.ModelSerializer):
             "venue",
             "address",
             "capacity",
+            "capacity_exempt_categories",
+            "reserved_places",
             "registration_opens_at",
             "registration_closes_at",
             "contact_email",

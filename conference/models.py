@@ -53,6 +53,64 @@ def validate_timezone(value):
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Give a colour as #RRGGBB, for example #1d4ed8.")
 
 
+class Category(models.TextChoices):
+    """An invitation's category. Defined here because a conference's places name categories
+    (exempt ones, reserved ones); ``registration.models`` re-exports it."""
+
+    PARTNER = "partner", "Partner"
+    COMPANY = "company", "Company"
+    SPEAKER = "speaker", "Speaker"
+    SPONSOR = "sponsor", "Sponsor"
+    PRESS = "press", "Press"
+    VIP = "vip", "VIP"
+    STAFF = "staff", "Staff"
+
+
+def default_exempt_categories():
+    """Speakers, staff and VIPs are confirmed whatever the capacity, unless the organisers say otherwise."""
+    return [Category.SPEAKER.value, Category.STAFF.value, Category.VIP.value]
+
+
+def places_errors(*, capacity, exempt, reserved):
+    """What is wrong with a conference's places settings: ``{field: message}``, empty when fine.
+
+    ``exempt``: a list of categories confirmed whatever the capacity; ``reserved``:
+    ``{category: N}``, places of the capacity held for a category. Known
+    categories only, N a whole number ≥ 0, the reserved places together no
+    more than the capacity, and a category is not both exempt and reserved.
+    """
+    known = set(Category.values)
+    errors = {}
+    if not isinstance(exempt, list) or not all(isinstance(c, str) for c in exempt):
+        errors["capacity_exempt_categories"] = 'Give a list of categories, e.g. ["speaker", "vip"].'
+    elif unknown := [c for c in exempt if c not in known]:
+        errors["capacity_exempt_categories"] = (
+            f"Unknown categor{'ies' if len(unknown) > 1 else 'y'}: {', '.join(unknown)}; "
+            f"the categories are {', '.join(Category.values)}."
+        )
+    elif len(set(exempt)) != len(exempt):
+        errors["capacity_exempt_categories"] = "A category is listed twice."
+    if not isinstance(reserved, dict):
+        errors["reserved_places"] = 'Give places per category, e.g. {"sponsor": 20}.'
+    elif unknown := [c for c in reserved if c not in known]:
+        errors["reserved_places"] = (
+            f"Unknown categor{'ies' if len(unknown) > 1 else 'y'}: {', '.join(unknown)}; "
+            f"the categories are {', '.join(Category.values)}."
+        )
+    elif bad := [c for c, n in reserved.items() if isinstance(n, bool) or not isinstance(n, int) or n < 0]:
+        errors["reserved_places"] = f"Reserved places are a whole number, 0 or more ({', '.join(bad)})."
+    elif capacity is not None and isinstance(capacity, int) and sum(reserved.values()) > capacity:
+        errors["reserved_places"] = (
+            f"{sum(reserved.values())} places are reserved but the capacity is {capacity}: "
+            "reserve no more than the capacity."
+        )
+    elif isinstance(exempt, list) and (both := [c for c in reserved if c in exempt and reserved[c]]):
+        errors["reserved_places"] = (
+            f"{', '.join(both)} {'is' if len(both) == 1 else 'are'} exempt from capacity and need no reserved places."
+        )
+    return errors
+
+
 class Organisation(models.Model):
     """A partner or company, reused from one year's conference to the next."""
 
@@ -98,6 +156,16 @@ class Conference(models.Model):
     capacity = models.PositiveIntegerField(
         help_text="Delegates the venue holds; past it, delegates go on the waiting list."
     )
+    capacity_exempt_categories = models.JSONField(
+        default=default_exempt_categories,
+        blank=True,
+        help_text="Categories whose delegates are confirmed whatever the capacity (they take no place of it).",
+    )
+    reserved_places = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Places of the capacity held for a category, e.g. {"sponsor": 20}; no other category takes them.',
+    )
     registration_opens_at = models.DateTimeField(null=True, blank=True)
     registration_closes_at = models.DateTimeField(null=True, blank=True)
     contact_email = models.EmailField(blank=True)
@@ -125,6 +193,10 @@ class Conference(models.Model):
             errors["registration_closes_at"] = ValidationError(
                 "Registration cannot close before it opens.", code="closes_before_opens"
             )
+        for field, message in places_errors(
+            capacity=self.capacity, exempt=self.capacity_exempt_categories, reserved=self.reserved_places
+        ).items():
+            errors[field] = ValidationError(message, code="invalid_places")
         if errors:
             raise ValidationError(errors)
 

@@ -1,9 +1,19 @@
 from django.urls import include, path
 
-from . import views
+from . import delegates, emails, views
 
 urlpatterns = [
     path("", views.organiser_overview, name="organiser-overview"),
+    path("<slug:slug>/delegates/", delegates.delegate_list, name="organiser-delegates"),
+    path("<slug:slug>/emails/", emails.emails_page, name="organiser-emails"),
+    path("<slug:slug>/emails/compose/", emails.compose, name="organiser-email-compose"),
+    path("<slug:slug>/emails/<str:kind>/", emails.email_template, name="organiser-email-template"),
+    path(
+        "<slug:slug>/delegates/<int:pk>/substitute/",
+        delegates.delegate_substitute,
+        name="organiser-delegate-substitute",
+    ),
+    path("<slug:slug>/delegates/<int:pk>/<str:action>/", delegates.delegate_action, name="organiser-delegate-action"),
     # Each part adds its organiser pages in its own module.
     path("", include("registration.organiser_urls")),
     path("", include("conference.agenda.organiser_urls")),

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from conference.api import ConferenceScoped
 from conference.models import Organisation
 
-from . import emails, importing, services
+from . import emails, importing, places, services
 from .forms import DelegateForm
 from .models import Category, Invitation, Registration
 
@@ -201,6 +201,13 @@ class RegistrationSerializer(serializers.ModelSerializer):
         return emails.manage_url(registration)
 
 
+class SubstituteSerializer(serializers.Serializer):
+    """The colleague who takes the place: DelegateForm's text fields (workshops are carried over; consent is theirs)."""
+
+    def get_fields(self):
+        return {name: _described(DelegateForm.base_fields[name]) for name in services.DELEGATE_FIELDS}
+
+
 @extend_schema(tags=["registrations"])
 class RegistrationViewSet(ConferenceScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = RegistrationSerializer
@@ -223,6 +230,37 @@ class RegistrationViewSet(ConferenceScoped, mixins.ListModelMixin, mixins.Retrie
         registration = self.get_object()
         services.cancel_registration(registration=registration)
         return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: RegistrationSerializer, 409: OpenApiResponse(description="not_waitlisted")},
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, slug=None, pk=None):
+        """Confirm a waitlisted delegate, over capacity if need be; they are e-mailed."""
+        registration = self.get_object()
+        services.confirm_registration(registration=registration)
+        return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data)
+
+    @extend_schema(
+        request=SubstituteSerializer,
+        responses={
+            200: RegistrationSerializer,
+            400: OpenApiResponse(description="field errors, under each field's name"),
+            409: OpenApiResponse(description="not_substitutable: the registration is cancelled"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def substitute(self, request, slug=None, pk=None):
+        """A colleague takes this delegate's place: this one is cancelled, the new one answered (with its ``id``)."""
+        registration = self.get_object()
+        data = request.data.dict() if hasattr(request.data, "dict") else request.data
+        try:
+            new = services.substitute_registration(registration=registration, data=data)
+        except services.DelegatesInvalid as exc:
+            # One delegate: their field errors, under each field's name.
+            raise serializers.ValidationError(exc.errors[0]) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=new.pk)).data)
 
 
 # RSVP (public, by token).
@@ -285,6 +323,8 @@ def rsvp_view_data(invitation):
         "category": invitation.category,
         "seats": invitation.seats,
         "seats_left": services.seats_left(invitation=invitation, named=len(named)),
+        # New delegates of this invitation's category would join the waiting list.
+        "full": places.is_full_for(conference, invitation.category),
         "status": invitation.status,
         "workshops": _workshops(conference),
         "delegates": [

@@ -5,20 +5,14 @@ import secrets
 from django.db import models
 from django.utils import timezone
 
+from conference.models import Category
+
+__all__ = ["Category", "CATEGORY_COLOURS", "Invitation", "Registration", "OutboxMessage", "new_token"]
+
 
 def new_token():
     """An unguessable link token: 256 random bits, URL-safe (43 characters)."""
     return secrets.token_urlsafe(32)
-
-
-class Category(models.TextChoices):
-    PARTNER = "partner", "Partner"
-    COMPANY = "company", "Company"
-    SPEAKER = "speaker", "Speaker"
-    SPONSOR = "sponsor", "Sponsor"
-    PRESS = "press", "Press"
-    VIP = "vip", "VIP"
-    STAFF = "staff", "Staff"
 
 
 # The band colour printed on badges and used in the organiser's pages.
@@ -175,3 +169,25 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.purpose} to {self.to} ({self.state})"
+
+
+class EmailTemplate(models.Model):
+    """A conference's own wording of one kind of message; without a row, the default is used.
+
+    ``subject`` and ``body`` are plain text with placeholders such as
+    ``{first_name}`` (see ``registration.outbox.templates``); the HTML part is
+    made from the text.
+    """
+
+    conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="email_templates")
+    kind = models.CharField(max_length=30)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["conference", "kind"]
+        constraints = [models.UniqueConstraint(fields=["conference", "kind"], name="email_template_unique_per_kind")]
+
+    def __str__(self):
+        return f"{self.kind} ({self.conference})"

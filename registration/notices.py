@@ -10,8 +10,9 @@ the outbox with the version or not at all.
 import datetime as dt
 import zoneinfo
 
-from .emails import personal_links
+from .emails import registration_values
 from .models import Registration
+from .outbox import templates
 from .outbox.queue import queue
 from .outbox.tasks import dispatch_on_commit
 
@@ -63,19 +64,15 @@ def notify_agenda_changed(sender, *, version, notify, **kwargs):
     registrations = Registration.objects.filter(pk__in=concerned).select_related("invitation__organisation")
     ids = []
     for registration in registrations.order_by("pk"):
-        changes = [lines[session_id] for session_id in sorted(concerned[registration.pk])]
+        changes = "\n".join(f"- {lines[session_id]}" for session_id in sorted(concerned[registration.pk]))
+        if version.note:
+            changes += f"\n\nThe organisers' note: {version.note}"
         message = queue(
             purpose="agenda_changed",
             to=registration.email,
-            template="agenda_changed",
-            context={
-                "registration": registration,
-                "conference": conference,
-                "organisation": registration.invitation.organisation,
-                "version": version,
-                "changes": changes,
-                **personal_links(registration),
-            },
+            kind=templates.AGENDA_CHANGED,
+            conference=conference,
+            values={**registration_values(registration), "changes": changes},
             invitation=registration.invitation,
             registration=registration,
             dispatch=False,

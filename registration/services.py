@@ -24,6 +24,7 @@ from . import emails
 from .forms import NOT_AN_OBJECT, TEXT_FIELDS, DelegateForm, workshops_of
 from .models import Invitation, Registration
 from .outbox.tasks import dispatch_on_commit
+from .places import Places
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 UNANSWERED = (Invitation.Status.DRAFT, Invitation.Status.SENT, Invitation.Status.OPENED)
@@ -62,6 +63,25 @@ class RegistrationClosed(Conflict):
 
 class NotCancellable(Conflict):
     code = "already_cancelled"
+
+
+class DeclineNeedsConfirmation(Conflict):
+    """Declining would cancel delegates the person has not agreed to cancel; ``delegates`` names them."""
+
+    code = "confirm_decline"
+
+    def __init__(self, delegates):
+        names = ", ".join(r.full_name for r in delegates)
+        super().__init__(f"Declining cancels {names}: confirm to go on.")
+        self.delegates = delegates
+
+
+class NotWaitlisted(Conflict):
+    code = "not_waitlisted"
+
+
+class NotSubstitutable(Conflict):
+    code = "not_substitutable"
 
 
 class DelegatesInvalid(RegistrationError):
@@ -406,36 +426,55 @@ def _check_workshop_places(sessions_wanted, exclude_registration=None):
             )
 
 
-def _place_counts(conference):
-    """(confirmed, waitlisted) of the conference, in one query."""
-    counts = Registration.objects.filter(conference=conference).aggregate(
-        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
-        waiting=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
-    )
-    return counts["confirmed"], counts["waiting"]
-
-
 def _promote_waitlisted(conference, now):
     """Fill free places from the waiting list, first come first served. Call under the conference lock.
 
-    Returns ``(promoted, confirmed)``: the delegates confirmed now, and the
-    number confirmed afterwards.
+    The places rule (``registration.places``) decides each one: a waiting
+    delegate of an exempt category is always confirmed; a place reserved for
+    a category goes to the first waiting delegate of that category; a
+    general place to the first waiting delegate of any category. Returns
+    ``(promoted, places)``: the delegates confirmed now, and the places as
+    they stand afterwards.
     """
-    confirmed, waiting = _place_counts(conference)
-    free = conference.capacity - confirmed
-    if free <= 0 or not waiting:
-        return [], confirmed
-    promoted = list(
+    places = Places.count(conference)
+    promoted = []
+    if not places.waiting_total():
+        return promoted, places
+    waiting = (
         Registration.objects.filter(conference=conference, status=Registration.Status.WAITLISTED)
         .select_related("conference", "invitation__organisation")
-        .order_by("created_at", "pk")[:free]
+        .order_by("created_at", "pk")
     )
-    for registration in promoted:
-        registration.status = Registration.Status.CONFIRMED
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at"])
-        emails.waitlist_offer_email(registration)
-    return promoted, confirmed + len(promoted)
+    if places.waiting_exempt():
+        for registration in waiting.filter(invitation__category__in=places.exempt):
+            promoted.append(_confirm_from_waitlist(registration, places, now))
+    after = None
+    while places.free() > 0:
+        queryset = waiting.exclude(invitation__category__in=places.exempt)
+        fitting = places.categories_that_fit()
+        if fitting is not None:
+            queryset = queryset.filter(invitation__category__in=fitting)
+        if after is not None:
+            queryset = queryset.filter(
+                Q(created_at__gt=after.created_at) | Q(created_at=after.created_at, pk__gt=after.pk)
+            )
+        batch = list(queryset[: places.free()])
+        if not batch:
+            break
+        for registration in batch:
+            if places.fits(registration.invitation.category):
+                promoted.append(_confirm_from_waitlist(registration, places, now))
+        after = batch[-1]
+    return promoted, places
+
+
+def _confirm_from_waitlist(registration, places, now):
+    places.take(registration.invitation.category)
+    registration.status = Registration.Status.CONFIRMED
+    registration.confirmed_at = now
+    registration.save(update_fields=["status", "confirmed_at"])
+    emails.waitlist_offer_email(registration)
+    return registration
 
 
 def accept_invitation(*, invitation, delegates, now=None):
@@ -504,15 +543,17 @@ def _check_new_delegates(invitation, forms):
 
 
 def _register(conference, invitation, forms, *, now, registered_at):
-    """Create the delegates of valid forms: confirmed while the conference has places, then waitlisted.
+    """Create the delegates of valid forms: confirmed while there is a place for their category, else waitlisted.
 
-    Call under the conference's lock; the waiting list is served first.
+    Call under the conference's lock; the waiting list is served first. The
+    places rule (exempt categories, reserved places) is ``registration.places``.
     """
-    _, confirmed = _promote_waitlisted(conference, now)
+    _, places = _promote_waitlisted(conference, now)
     created = []
     for form in forms:
-        is_confirmed = confirmed < conference.capacity
-        confirmed += is_confirmed
+        is_confirmed = places.fits(invitation.category)
+        if is_confirmed:
+            places.take(invitation.category)
         registration = Registration.objects.create(
             conference=conference,
             invitation=invitation,
@@ -530,8 +571,15 @@ def _register(conference, invitation, forms, *, now, registered_at):
     return created
 
 
-def decline_invitation(*, invitation, now=None):
-    """Decline; delegates named earlier on this invitation are cancelled and their places offered on."""
+def decline_invitation(*, invitation, cancelling=None, now=None):
+    """Decline; delegates named earlier on this invitation are cancelled and their places offered on.
+
+    ``cancelling``: the ids of the delegates the person agreed to cancel (the
+    RSVP page names them and asks again). When given, the decline goes ahead
+    only if they are exactly the delegates named now, checked under the
+    invitation's lock; otherwise nothing changes and DeclineNeedsConfirmation
+    names them. ``None`` (the API, the demo) declines without asking.
+    """
     now = now or timezone.now()
     if is_closed(invitation, now):
         raise RegistrationClosed(closed_message(invitation, now))
@@ -539,8 +587,12 @@ def decline_invitation(*, invitation, now=None):
         conference = _lock_conference(invitation.conference)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         active = list(
-            invitation.registrations.filter(status__in=ACTIVE).select_related("conference", "invitation__organisation")
+            invitation.registrations.filter(status__in=ACTIVE)
+            .select_related("conference", "invitation__organisation")
+            .order_by("created_at", "pk")
         )
+        if cancelling is not None and {r.pk for r in active} != set(cancelling):
+            raise DeclineNeedsConfirmation(active)
         for registration in active:
             _cancel(registration, now)
         invitation.status = Invitation.Status.DECLINED
@@ -574,6 +626,95 @@ def cancel_registration(*, registration, now=None):
             raise NotCancellable("This registration is already cancelled.")
         _cancel(registration, now)
         return _promote_waitlisted(conference, now)[0]
+
+
+def confirm_registration(*, registration, now=None):
+    """An organiser confirms a waitlisted delegate, over capacity if need be; they get the confirmation e-mail.
+
+    The delegate takes a place like any other (a reserved one of their
+    category if one is free, else a general one, past the capacity if none
+    is), so the places left for others go down by one. Refused
+    (NotWaitlisted) for a delegate who is not on the waiting list.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_conference(registration.conference)
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("conference", "invitation__organisation")
+            .get(pk=registration.pk)
+        )
+        if registration.status != Registration.Status.WAITLISTED:
+            raise NotWaitlisted(f"{registration.full_name} is {registration.status}, not on the waiting list.")
+        registration.status = Registration.Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at"])
+        # The confirmation (not "a place has come free": none did), with its calendar entry.
+        emails.confirmation_email(registration)
+    return registration
+
+
+def substitute_registration(*, registration, data, now=None):
+    """A colleague takes ``registration``'s place; returns the new registration.
+
+    ``data``: the colleague's details (a dict of DelegateForm's fields, or a
+    DelegateForm made without the consent box: consent is theirs to give, so
+    it is not asked here). In one transaction under the conference's lock:
+    the old registration is cancelled without offering its place on, and the
+    new one takes its status and its place in the queue (``created_at``) and
+    its workshops, with a link (token) of its own. The old delegate's badge stops admitting because
+    the registration is cancelled (the door answers ``cancelled``); the
+    newcomer's badge is issued on first need like any other.
+    """
+    now = now or timezone.now()
+    conference = registration.conference
+    if isinstance(data, DelegateForm):  # a page's form, so that it carries every error beside its field
+        form = delegate_form(data, conference=conference)
+    elif isinstance(data, dict):
+        form = delegate_form({**data, "workshops": []}, conference=conference, require_consent=False)
+    else:
+        raise DelegatesInvalid([{"non_field_errors": [NOT_AN_OBJECT]}])
+    if form.errors:
+        raise DelegatesInvalid([form.error_dict()])
+    with transaction.atomic():
+        _lock_conference(conference)
+        invitation = (
+            Invitation.objects.select_for_update().select_related("organisation").get(pk=registration.invitation_id)
+        )
+        old = (
+            Registration.objects.select_for_update()
+            .select_related("conference", "invitation__organisation")
+            .get(pk=registration.pk)
+        )
+        if old.status not in ACTIVE:
+            raise NotSubstitutable(f"{old.full_name}'s registration is cancelled: there is no place to pass on.")
+        email = form.cleaned_data["email"].casefold()
+        others = invitation.registrations.filter(status__in=ACTIVE).exclude(pk=old.pk)
+        if any(e.casefold() == email for e in others.values_list("email", flat=True)):
+            form.add_error("email", "This delegate is already registered on this invitation.")
+            raise DelegatesInvalid([form.error_dict()])
+        workshops = list(old.workshops.select_related("room").order_by("starts_at"))
+        status = old.status
+        old.status = Registration.Status.CANCELLED
+        old.cancelled_at = now
+        old.save(update_fields=["status", "cancelled_at"])
+        emails.cancellation_email(old)
+        new = Registration.objects.create(
+            conference=old.conference,
+            invitation=invitation,
+            **{field: form.cleaned_data[field] for field in DELEGATE_FIELDS},
+            status=status,
+            created_at=old.created_at,
+            confirmed_at=now if status == Registration.Status.CONFIRMED else None,
+        )
+        if workshops:
+            new.workshops.set(workshops)
+        new.chosen_workshops = workshops
+        if new.status == Registration.Status.CONFIRMED:
+            emails.confirmation_email(new)
+        else:
+            emails.waitlisted_email(new)
+    return new
 
 
 def update_registration(*, registration, data, now=None):

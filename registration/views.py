@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from conference.plumbing.errors import ServiceError
 
-from . import emails, services
+from . import emails, places, services
 from .forms import DelegateForm, delegate_formset
 from .models import Invitation, Registration
 
@@ -29,6 +29,7 @@ def _rsvp_page(request, invitation, formset=None, error=None, status=200):
     context = {
         "invitation": invitation,
         "conference": invitation.conference,
+        "full": places.is_full_for(invitation.conference, invitation.category),
         "delegates": [(d, emails.manage_url(d)) for d in delegates],
         "seats_left": seats_left,
         "formset": formset,
@@ -65,8 +66,16 @@ def rsvp(request, token):
 
 
 def _decline(request, invitation):
+    """Decline; when delegates are named, a second answer naming them is asked for first (no JavaScript needed)."""
+    cancelling = [int(v) for v in request.POST.getlist("cancelling") if v.isdigit()]
     try:
-        services.decline_invitation(invitation=invitation)
+        services.decline_invitation(invitation=invitation, cancelling=cancelling)
+    except services.DeclineNeedsConfirmation as exc:
+        return render(
+            request,
+            "registration/rsvp_decline.html",
+            {"invitation": invitation, "conference": invitation.conference, "delegates": exc.delegates},
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -82,19 +91,27 @@ def _accept(request, invitation, formset):
         return _rsvp_page(request, invitation, formset, error="Please correct the details marked below.", status=400)
     except ServiceError as exc:
         return _rsvp_page(request, invitation, formset, error=exc.message, status=409)
-    messages.success(request, _accepted_message(created))
+    confirmed = sum(r.status == Registration.Status.CONFIRMED for r in created)
+    waiting = len(created) - confirmed
+    if waiting:
+        # Not a success: the waiting delegates have no place yet.
+        messages.warning(request, _waiting_message(confirmed, waiting))
+    else:
+        messages.success(
+            request,
+            f"Thank you: {confirmed} delegate{'s' if confirmed != 1 else ''} registered."
+            " Each delegate gets a confirmation e-mail.",
+        )
     return redirect(reverse("rsvp", args=[invitation.token]) + "#delegates")
 
 
-def _accepted_message(created):
-    confirmed = sum(r.status == Registration.Status.CONFIRMED for r in created)
-    waiting = len(created) - confirmed
-    parts = []
+def _waiting_message(confirmed, waiting):
+    people = f"{waiting} delegate{'s' if waiting != 1 else ''}"
+    verb = "is" if waiting == 1 else "are"
+    text = f"The conference is full: {people} {verb} on the waiting list, not registered yet."
     if confirmed:
-        parts.append(f"{confirmed} delegate{'s' if confirmed != 1 else ''} registered")
-    if waiting:
-        parts.append(f"{waiting} on the waiting list (the conference is full)")
-    return "Thank you: " + " and ".join(parts) + ". Each delegate gets a confirmation e-mail."
+        text = f"{confirmed} delegate{'s' if confirmed != 1 else ''} registered. " + text
+    return text + " We e-mail each one if a place frees up, in the order of the list."
 
 
 def _closed(request, invitation):

@@ -76,6 +76,8 @@ def concrete_url(route, world):
             return "json"
         if name == "checkin_id":
             return str(world["checkin"].pk)
+        if name == "kind":  # an e-mail template's kind
+            return "confirmation"
         if name == "pk" and before in ITEM_SEGMENTS:
             return str(world[ITEM_SEGMENTS[before]].pk)
         raise AssertionError(f"{route}: teach tests/test_api_writes.py what to put in <{name}> after {before}/")

@@ -81,6 +81,8 @@ def load_base(stdout):
             venue="The ICC Birmingham",
             address="8 Centenary Square\nBroad Street\nBirmingham B1 2EA",
             capacity=60,
+            # Speakers, staff and VIPs are exempt from capacity (the default); press and sponsors have places held.
+            reserved_places={"press": 2, "sponsor": 4},
             registration_opens_at=timezone.now() - dt.timedelta(days=7),
             registration_closes_at=timezone.make_aware(
                 dt.datetime.combine(starts_on - dt.timedelta(days=3), dt.time(17, 0))

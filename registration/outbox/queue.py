@@ -2,12 +2,11 @@
 
 import datetime as dt
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from registration.models import OutboxMessage
 
+from . import templates
 from .tasks import dispatch_on_commit
 
 # A new message belongs to the task it was handed to for this long; after that the
@@ -15,22 +14,40 @@ from .tasks import dispatch_on_commit
 FRESH_GRACE = dt.timedelta(minutes=2)
 
 
-def queue(*, purpose, to, template, context, invitation=None, registration=None, attachments=None, dispatch=True):
-    """Render ``template`` (``<template>_subject.txt``, ``.txt``, ``.html``) and record the message.
+def queue(
+    *, purpose, to, kind, conference, values, invitation=None, registration=None, attachments=None, dispatch=True
+):
+    """Render a message of ``kind`` (one of ``templates.KINDS``) and record it.
 
-    With ``dispatch`` the message is handed to Celery once the surrounding
-    transaction commits; batch senders pass ``dispatch=False`` and call
-    :func:`~registration.outbox.tasks.dispatch_on_commit` once with every id.
+    The conference's own wording of that kind is used, or the default, filled
+    with ``values``. With ``dispatch`` the message is handed to Celery once the
+    surrounding transaction commits; batch senders pass ``dispatch=False`` and
+    call :func:`~registration.outbox.tasks.dispatch_on_commit` once with every id.
     """
-    context = {"site_url": settings.SITE_URL, **context}
-    base = f"registration/email/{template}"
-    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+    subject, body_text, body_html = templates.render_kind(conference=conference, kind=kind, values=values)
+    return record(
+        purpose=purpose,
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        invitation=invitation,
+        registration=registration,
+        attachments=attachments,
+        dispatch=dispatch,
+    )
+
+
+def record(
+    *, purpose, to, subject, body_text, body_html, invitation=None, registration=None, attachments=None, dispatch=True
+):
+    """Write one rendered message to the outbox (and hand it to Celery after the commit, with ``dispatch``)."""
     message = OutboxMessage.objects.create(
         purpose=purpose,
         to=to,
         subject=subject[:300],
-        body_text=render_to_string(f"{base}.txt", context),
-        body_html=render_to_string(f"{base}.html", context),
+        body_text=body_text,
+        body_html=body_html,
         attachments=attachments or [],
         invitation=invitation,
         registration=registration,

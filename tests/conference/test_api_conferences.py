@@ -13,6 +13,8 @@ FIELDS = {
     "venue",
     "address",
     "capacity",
+    "capacity_exempt_categories",
+    "reserved_places",
     "registration_opens_at",
     "registration_closes_at",
     "contact_email",

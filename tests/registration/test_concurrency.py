@@ -101,3 +101,64 @@ def test_simultaneous_cancellations_promote_each_waiting_delegate_once():
     promoted = [p.pk for batch in results for p in batch]
     assert sorted(promoted) == [r.pk for r in created[5:10]]
     assert Registration.objects.filter(conference=conference, status="confirmed").count() == 5
+
+
+def test_burst_with_reserved_and_exempt_categories_fills_the_places_exactly():
+    conference = ConferenceFactory(capacity=10, reserved_places={"sponsor": 3})
+    categories = ["company"] * 20 + ["sponsor"] * 6 + ["speaker"] * 4
+    invitations = [InvitationFactory(conference=conference, category=c, seats=1) for c in categories]
+    connection.close()
+
+    def accept(invitation):
+        return lambda: services.accept_invitation(invitation=invitation, delegates=[delegate_data()])
+
+    results, errors = run_together([accept(i) for i in invitations])
+    assert errors == [None] * len(invitations)
+    confirmed = Registration.objects.filter(conference=conference, status="confirmed")
+    by_category = {c: confirmed.filter(invitation__category=c).count() for c in ("company", "sponsor", "speaker")}
+    # Speakers are exempt: all in, taking no place. Sponsors hold 3 places; the 7 general ones go to whoever came first.
+    assert by_category["speaker"] == 4
+    assert by_category["company"] + by_category["sponsor"] == 10
+    assert by_category["sponsor"] >= 3 and by_category["company"] <= 7
+    assert Registration.objects.filter(conference=conference, status="waitlisted").count() == 16
+
+
+def test_simultaneous_cancellations_serve_reserved_and_general_places_once_each():
+    conference = ConferenceFactory(capacity=4, reserved_places={"sponsor": 2})
+
+    def register(category):
+        invitation = InvitationFactory(conference=conference, category=category, seats=1)
+        return services.accept_invitation(invitation=invitation, delegates=[delegate_data()])[0]
+
+    confirmed = [register("sponsor"), register("sponsor"), register("company"), register("company")]
+    waiting = [register(c) for c in ("sponsor", "company", "sponsor", "company", "sponsor", "company")]
+    assert all(r.status == "confirmed" for r in confirmed) and all(r.status == "waitlisted" for r in waiting)
+    connection.close()
+
+    results, errors = run_together([lambda r=r: services.cancel_registration(registration=r) for r in confirmed])
+    assert errors == [None] * 4
+    promoted = sorted(p.pk for batch in results for p in batch)
+    # Whatever the order of the cancellations: the first four waiting, each promoted once, two of them sponsors.
+    assert promoted == sorted(r.pk for r in waiting[:4])
+    now_confirmed = Registration.objects.filter(conference=conference, status="confirmed")
+    assert sorted(now_confirmed.values_list("pk", flat=True)) == promoted
+    assert now_confirmed.filter(invitation__category="sponsor").count() == 2
+
+
+def test_two_organisers_substituting_the_same_delegate_at_once_pass_the_place_once():
+    conference = ConferenceFactory(capacity=1)
+    (old,) = services.accept_invitation(
+        invitation=InvitationFactory(conference=conference, seats=1), delegates=[delegate_data()]
+    )
+    connection.close()
+
+    def substitute(email):
+        return lambda: services.substitute_registration(
+            registration=old, data={"first_name": "Bilal", "last_name": "Khan", "email": email}
+        )
+
+    results, errors = run_together([substitute(f"colleague{i}@example.org") for i in range(4)])
+    assert sum(e is None for e in errors) == 1
+    assert all(isinstance(e, services.NotSubstitutable) for e in errors if e is not None)
+    statuses = list(Registration.objects.filter(conference=conference).values_list("status", flat=True))
+    assert sorted(statuses) == ["cancelled", "confirmed"]

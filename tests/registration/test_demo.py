@@ -12,7 +12,8 @@ from tests.factories import ConferenceFactory, InvitationFactory, OrganisationFa
 
 pytestmark = pytest.mark.django_db
 
-# The demo's figures on an empty database: 43 invitations in every state, 66 delegates for 60 places.
+# The demo's figures on an empty database: 43 invitations in every state, 66 delegates for 60 places,
+# of which 2 are held for press and 4 for sponsors; the speaker, the VIP and staff take no place.
 DEMO_FIGURES = {
     "invited": 40,
     "drafts": 3,
@@ -22,8 +23,8 @@ DEMO_FIGURES = {
     "accepted": 28,
     "declined": 3,
     "expired": 2,
-    "registered": 60,
-    "waiting": 6,
+    "registered": 58,
+    "waiting": 8,
     "cancelled": 0,
     "capacity": 60,
 }
@@ -41,8 +42,17 @@ def test_demo_has_invitations_in_every_state_and_a_waiting_list():
     states = set(Invitation.objects.values_list("status", flat=True))
     assert states == {"draft", "sent", "opened", "accepted", "declined", "expired"}
     conference = Invitation.objects.first().conference
-    confirmed = Registration.objects.filter(status="confirmed").count()
-    assert confirmed == conference.capacity
+    confirmed = Registration.objects.filter(status="confirmed")
+    # Every general place is taken; the speaker, VIP and staff are confirmed beyond them, press in its held place.
+    general = conference.capacity - sum(conference.reserved_places.values())
+    assert confirmed.filter(invitation__category="company").count() == general
+    assert set(confirmed.exclude(invitation__category="company").values_list("invitation__category", flat=True)) == {
+        "speaker",
+        "vip",
+        "press",
+        "staff",
+    }
+    assert not Registration.objects.filter(status="waitlisted").exclude(invitation__category="company").exists()
     assert Registration.objects.filter(status="waitlisted").exists()
     names = " ".join(Registration.objects.values_list("first_name", flat=True))
     for sample in ("Zoë", "Αλέξανδρος", "Мария", "فاطمة", "נועה", "秀英", "花子", "민준", "प्रिया"):
@@ -64,9 +74,12 @@ def test_demo_registers_its_delegates_through_the_rsvp_rules():
     delegates = Registration.objects.filter(conference=conference)
     assert all(r.consent_at is not None for r in delegates)
     waitlisted = delegates.filter(status="waitlisted").order_by("created_at", "pk")
-    confirmed_last = delegates.filter(status="confirmed").order_by("created_at", "pk").last()
+    # The waiting list holds those who answered after the general places were gone (exempt and press came later).
+    confirmed_last = (
+        delegates.filter(status="confirmed", invitation__category="company").order_by("created_at", "pk").last()
+    )
     assert all(r.created_at >= confirmed_last.created_at for r in waitlisted)
-    assert [services.waitlist_position(r) for r in waitlisted] == list(range(1, 7))
+    assert [services.waitlist_position(r) for r in waitlisted] == list(range(1, 9))
     for workshop in services.workshops_with_places(conference):
         assert workshop.capacity is None or workshop.taken <= workshop.capacity
     assert conference.invitations.filter(status="accepted", responded_at__isnull=True).count() == 0

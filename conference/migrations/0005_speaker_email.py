@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conference", "0003_agenda_published_in_room_restrict"),
+        ("conference", "0004_conference_places"),
     ]
 
     operations = [

@@ -5,8 +5,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conference", "0004_speaker_email"),
-        ("registration", "0003_remove_registration_checked_in_at"),
+        ("conference", "0005_speaker_email"),
+        ("registration", "0004_email_templates"),
     ]
 
     operations = [
