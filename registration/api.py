@@ -133,13 +133,24 @@ class InvitationViewSet(ConferenceScoped, viewsets.ModelViewSet):
         request={"multipart/form-data": ImportSerializer},
         responses={
             201: inline_serializer("ImportCreated", {"created": serializers.IntegerField()}),
-            400: OpenApiResponse(description='{"errors": [{"row", "field", "message"}]}: nothing imported'),
+            400: OpenApiResponse(
+                description='{"errors": [{"row", "field", "message"}]}: nothing imported; '
+                '"code": "file_too_complex" for a spreadsheet past the reading limits'
+            ),
+            413: OpenApiResponse(description='{"detail", "code": "file_too_large"}: over 10 MB'),
         },
     )
     @action(
         detail=False, methods=["post"], url_path="import", url_name="import", parser_classes=[parsers.MultiPartParser]
     )
     def import_file(self, request, slug=None):
+        # Refused before the body is read: a file over the limit is never written to disk.
+        if int(request.META.get("CONTENT_LENGTH") or 0) > importing.MAX_BYTES + 64 * 1024:
+            limit = importing.MAX_BYTES // (1024 * 1024)
+            return Response(
+                {"detail": f"The file is larger than {limit} MB.", "code": "file_too_large"},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
         upload = request.FILES.get("file")
         if upload is None:
             return Response(

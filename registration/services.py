@@ -82,11 +82,15 @@ class DelegatesInvalid(RegistrationError):
 
 
 class ImportInvalid(RegistrationError):
-    def __init__(self, errors):
-        super().__init__("The file has errors; nothing was imported.")
+    """An import with errors: ``{"errors": [...]}``; a file too complex to read also says ``code`` and ``detail``."""
+
+    def __init__(self, errors, code=None):
+        super().__init__("The file has errors; nothing was imported.", code=code)
         self.errors = errors
 
     def as_dict(self):
+        if self.code == "file_too_complex":
+            return {"detail": self.errors[0]["message"], "code": self.code, "errors": self.errors}
         return {"errors": self.errors}
 
 
