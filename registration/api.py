@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from conference.api import ConferenceScoped
 from conference.models import Organisation
+from conference.plumbing.validators import validate_name_text
 
 from . import emails, importing, services
 from .forms import DelegateForm
@@ -23,7 +24,7 @@ from .models import Category, Invitation, Registration
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    organisation = serializers.CharField(source="organisation.name", max_length=200)
+    organisation = serializers.CharField(source="organisation.name", max_length=200, validators=[validate_name_text])
     organisation_kind = serializers.ChoiceField(
         source="organisation.kind", choices=Organisation.Kind.choices, required=False
     )

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from conference.models import Organisation
+from conference.plumbing.validators import validate_name_text
 
 from .models import Category, Invitation
 
@@ -197,6 +198,11 @@ def _parse_row(number, values, *, conference, existing, seen):
     for column, limit in (("organisation", 200), ("contact_name", 200), ("email", 254)):
         if len(values.get(column, "")) > limit:
             error(column, f"Keep this to {limit} characters.")
+    for column in ("organisation", "contact_name"):
+        try:
+            validate_name_text(values.get(column, ""))
+        except ValidationError as exc:
+            error(column, exc.messages[0])
     email = values.get("email", "")
     if email:
         _check_email(email, number, error, conference=conference, existing=existing, seen=seen)

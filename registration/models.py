@@ -5,6 +5,8 @@ import secrets
 from django.db import models
 from django.utils import timezone
 
+from conference.plumbing.validators import validate_name_text
+
 
 def new_token():
     """An unguessable link token: 256 random bits, URL-safe (43 characters)."""
@@ -44,7 +46,7 @@ class Invitation(models.Model):
 
     conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="invitations")
     organisation = models.ForeignKey("conference.Organisation", on_delete=models.PROTECT, related_name="invitations")
-    contact_name = models.CharField(max_length=200)
+    contact_name = models.CharField(max_length=200, validators=[validate_name_text])
     email = models.EmailField()
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.COMPANY)
     seats = models.PositiveIntegerField(default=1)
@@ -90,13 +92,16 @@ class Registration(models.Model):
 
     conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="registrations")
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="registrations")
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100, validators=[validate_name_text])
+    last_name = models.CharField(max_length=100, validators=[validate_name_text])
     email = models.EmailField()
     badge_name = models.CharField(
-        max_length=100, blank=True, help_text="The name printed large; the first name if empty."
+        max_length=100,
+        blank=True,
+        help_text="The name printed large; the first name if empty.",
+        validators=[validate_name_text],
     )
-    job_title = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=200, blank=True, validators=[validate_name_text])
     dietary = models.CharField(max_length=300, blank=True)
     accessibility = models.CharField(max_length=300, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
