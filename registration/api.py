@@ -4,7 +4,7 @@ from django import forms
 from django.db import IntegrityError, transaction
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -355,6 +355,15 @@ class RsvpView(APIView):
     @extend_schema(
         tags=["rsvp"],
         request=RsvpAnswerSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description="Any unique string (up to 255 characters): an answer sent again with the same key "
+                "gets the same answer and registers nobody twice.",
+            )
+        ],
         responses={
             200: OpenApiResponse(description="Declined"),
             201: inline_serializer(
@@ -379,12 +388,16 @@ class RsvpView(APIView):
         invitation = self.get_invitation(token)
         body = RsvpAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        if body.validated_data["response"] == "decline":
-            invitation = services.decline_invitation(invitation=invitation)
-            return Response({"status": invitation.status}, status=status.HTTP_200_OK)
-        delegates = body.validated_data.get("delegates") or []
-        created = services.accept_invitation(invitation=invitation, delegates=delegates)
-        return Response(
-            {"registrations": [{"id": r.pk, "status": r.status, "manage_url": emails.manage_url(r)} for r in created]},
-            status=status.HTTP_201_CREATED,
-        )
+
+        def answer():
+            if body.validated_data["response"] == "decline":
+                declined = services.decline_invitation(invitation=invitation)
+                return status.HTTP_200_OK, {"status": declined.status}
+            delegates = body.validated_data.get("delegates") or []
+            created = services.accept_invitation(invitation=invitation, delegates=delegates)
+            registrations = [{"id": r.pk, "status": r.status, "manage_url": emails.manage_url(r)} for r in created]
+            return status.HTTP_201_CREATED, {"registrations": registrations}
+
+        key = request.headers.get("Idempotency-Key", "").strip()
+        status_code, data = services.answer_once(invitation=invitation, key=key, answer=answer)
+        return Response(data, status=status_code)

@@ -174,3 +174,24 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.purpose} to {self.to} ({self.state})"
+
+
+class RsvpAnswer(models.Model):
+    """The answer given to an RSVP sent with an ``Idempotency-Key``, kept so that a retry gets it again.
+
+    One per invitation and key (a database constraint); written in the
+    transaction that registered the delegates, so an answer is stored exactly
+    when its change happened.
+    """
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="idempotent_answers")
+    key = models.CharField(max_length=255)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["invitation", "key"], name="rsvp_answer_once_per_key")]
+
+    def __str__(self):
+        return f"{self.invitation_id}: {self.key}"
