@@ -6,6 +6,7 @@ console, background tasks run in-process. Production sets ``DATABASE_URL``,
 ``CELERY_BROKER_URL``.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "axes",
     "conference",
     "registration",
     "badges",
@@ -84,7 +86,35 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a login refused by the lockout into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Logins: django-axes refuses further attempts for a username after
+# LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES (each failure
+# expires on its own after the window), until the window passes.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+AUTHENTICATION_BACKENDS = [
+    "conference.plumbing.limits.LoginLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "conference.plumbing.limits.login_locked_out"
+AXES_VERBOSE = False
+# The lockout is per username, as the README promises: per address it would lock out a whole office
+# behind one NAT. (axes warns that one address may then try many usernames: each of them is still
+# limited to LOGIN_FAILURE_LIMIT guesses per window.)
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Public token endpoints (the RSVP API, the RSVP and /my/ pages' POSTs): requests per client address.
+TOKEN_RATE = os.environ.get("TOKEN_RATE", "60/minute")
+# Behind a proxy, the client address is read from X-Forwarded-For past this many proxies.
+NUM_PROXIES = int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None
 
 ROOT_URLCONF = "conference.urls"
 
@@ -229,6 +259,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "conference.plumbing.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"token": TOKEN_RATE},
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from conference.api import ConferenceScoped
 from conference.models import Organisation
+from conference.plumbing.limits import TokenRateThrottle
 from conference.plumbing.validators import validate_name_text
 
 from . import emails, importing, services
@@ -339,7 +340,7 @@ class RsvpView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = []
+    throttle_classes = [TokenRateThrottle]
 
     def get_invitation(self, token):
         invitation = services.invitation_by_token(token)

@@ -88,3 +88,12 @@ def login(page, live_server, username, password="correct horse battery staple", 
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit counts (and cached agendas) never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
