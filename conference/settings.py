@@ -227,7 +227,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "COG Conference <conference@example.org>")
 
-# Background work: Celery. With no broker, tasks run eagerly in-process.
+# The e-mail outbox with no broker: a sender thread in each application process sends new messages
+# (a request never waits on the mail server) and sweeps due retries every OUTBOX_SWEEP_SECONDS.
+OUTBOX_SENDER_THREAD = True
+OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
+
+# Background work: Celery. With no broker, tasks run eagerly in-process (e-mail excepted: see above).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
