@@ -1,8 +1,10 @@
 """The conferences API (organisers)."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from . import services
 from .models import Conference
 
 
@@ -73,8 +75,19 @@ class ConferenceSerializer(serializers.ModelSerializer):
         return attrs
 
 
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={
+            204: OpenApiResponse(description="Deleted"),
+            409: OpenApiResponse(description='{"detail", "code": "conference_in_use"}: it has invitations'),
+        }
+    )
+)
 class ConferenceViewSet(viewsets.ModelViewSet):
     queryset = Conference.objects.all()
     serializer_class = ConferenceSerializer
     lookup_field = "slug"
     filterset_fields = ["slug"]
+
+    def perform_destroy(self, instance):
+        services.delete_conference(conference=instance)

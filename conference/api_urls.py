@@ -1,7 +1,7 @@
 """Every API route, under /api/ (part of the composition root: it knows every app's routes)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from .api import ConferenceViewSet
@@ -12,8 +12,9 @@ class SchemaView(JSONErrorsMixin, SpectacularAPIView):
     """The OpenAPI document; its errors (a POST: 405) are JSON like the rest of the API."""
 
 
-class DocsView(JSONErrorsMixin, SpectacularSwaggerView):
-    """The browsable docs page; its errors are JSON like the rest of the API."""
+class DocsView(JSONErrorsMixin, SpectacularSwaggerSplitView):
+    """The browsable docs page: Swagger UI from our static files, its set-up script a separate file
+    (``?script``, no inline script under the Content-Security-Policy); its errors are JSON like the rest of the API."""
 
 
 router = DefaultRouter()

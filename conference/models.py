@@ -8,6 +8,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from .plumbing.validators import validate_name_text
+
 # Paths at the root of the site that a conference slug must not shadow.
 RESERVED_SLUGS = frozenset(
     {
@@ -123,7 +125,7 @@ class Organisation(models.Model):
         SUPPORT_AGENCY = "support_agency", "Support agency"
         OTHER = "other", "Other"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_name_text])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMPANY)
     website = models.URLField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -242,8 +244,8 @@ class Track(models.Model):
 
 class Speaker(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="speakers")
-    name = models.CharField(max_length=200)
-    organisation = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=200, validators=[validate_name_text])
+    organisation = models.CharField(max_length=200, blank=True, validators=[validate_name_text])
     email = models.EmailField(
         blank=True,
         help_text="Never published. A confirmed delegate with this e-mail has the speaker's sessions in their agenda.",

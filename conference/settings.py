@@ -6,11 +6,13 @@ console, background tasks run in-process. Production sets ``DATABASE_URL``,
 ``CELERY_BROKER_URL``.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE, WASM_UNSAFE_EVAL
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
     "conference",
     "registration",
     "badges",
@@ -77,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "conference.plumbing.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,7 +90,35 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a login refused by the lockout into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Logins: django-axes refuses further attempts for a username after
+# LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES (each failure
+# expires on its own after the window), until the window passes.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+AUTHENTICATION_BACKENDS = [
+    "conference.plumbing.limits.LoginLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "conference.plumbing.limits.login_locked_out"
+AXES_VERBOSE = False
+# The lockout is per username, as the README promises: per address it would lock out a whole office
+# behind one NAT. (axes warns that one address may then try many usernames: each of them is still
+# limited to LOGIN_FAILURE_LIMIT guesses per window.)
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Public token endpoints (the RSVP API, the RSVP and /my/ pages' POSTs): requests per client address.
+TOKEN_RATE = os.environ.get("TOKEN_RATE", "60/minute")
+# Behind a proxy, the client address is read from X-Forwarded-For past this many proxies.
+NUM_PROXIES = int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None
 
 ROOT_URLCONF = "conference.urls"
 
@@ -197,7 +231,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "COG Conference <conference@example.org>")
 
-# Background work: Celery. With no broker, tasks run eagerly in-process.
+# The e-mail outbox with no broker: a sender thread in each application process sends new messages
+# (a request never waits on the mail server) and sweeps due retries every OUTBOX_SWEEP_SECONDS.
+OUTBOX_SENDER_THREAD = True
+OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
+
+# Background work: Celery. With no broker, tasks run eagerly in-process (e-mail excepted: see above).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -222,7 +261,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON nested deeper than 32 levels is a 400, not a server error.
+    "DEFAULT_PARSER_CLASSES": [
+        "conference.plumbing.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "conference.plumbing.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"token": TOKEN_RATE},
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -230,12 +277,49 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Conferences, invitations, RSVP, agenda, badges and check-in.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+
+# Every page: a Content-Security-Policy (django-csp) and a Permissions-Policy.
+# Scripts, styles, images, fonts and connections come from our own origin only;
+# 'wasm-unsafe-eval' lets the door's barcode-detector polyfill compile its
+# zxing WebAssembly (from our static files); style attributes are allowed (the
+# bar charts' widths) but not <style> elements from elsewhere. The camera is for
+# our own pages (the door), nothing else is granted.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, WASM_UNSAFE_EVAL],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "worker-src": [SELF, "blob:"],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = os.environ.get(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(self), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
+)
 
 # Production hardening (manage.py check --deploy is clean when DEBUG is off
 # and SECURE_SSL_REDIRECT / HSTS are left at these defaults behind a TLS proxy).
-if not DEBUG:
+# X-Forwarded-Proto is trusted only when BEHIND_TLS_PROXY says a proxy that sets
+# it is in front: otherwise any client could claim its plain request was HTTPS.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=SITE_URL.startswith("https://"))
     SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
     CSRF_COOKIE_SECURE = SITE_URL.startswith("https://")

@@ -17,3 +17,6 @@ urlpatterns = [
     # Conference slugs last: they must never shadow the pages above.
     path("", include("conference.agenda.urls")),
 ]
+
+handler404 = "conference.views.page_not_found"
+handler500 = "conference.views.server_error"

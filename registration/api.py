@@ -4,7 +4,7 @@ from django import forms
 from django.db import IntegrityError, transaction
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -14,6 +14,8 @@ from rest_framework.views import APIView
 
 from conference.api import ConferenceScoped
 from conference.models import Organisation
+from conference.plumbing.limits import TokenRateThrottle
+from conference.plumbing.validators import validate_name_text
 
 from . import emails, importing, places, services
 from .forms import DelegateForm
@@ -23,7 +25,7 @@ from .models import Category, Invitation, Registration
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    organisation = serializers.CharField(source="organisation.name", max_length=200)
+    organisation = serializers.CharField(source="organisation.name", max_length=200, validators=[validate_name_text])
     organisation_kind = serializers.ChoiceField(
         source="organisation.kind", choices=Organisation.Kind.choices, required=False
     )
@@ -133,13 +135,24 @@ class InvitationViewSet(ConferenceScoped, viewsets.ModelViewSet):
         request={"multipart/form-data": ImportSerializer},
         responses={
             201: inline_serializer("ImportCreated", {"created": serializers.IntegerField()}),
-            400: OpenApiResponse(description='{"errors": [{"row", "field", "message"}]}: nothing imported'),
+            400: OpenApiResponse(
+                description='{"errors": [{"row", "field", "message"}]}: nothing imported; '
+                '"code": "file_too_complex" for a spreadsheet past the reading limits'
+            ),
+            413: OpenApiResponse(description='{"detail", "code": "file_too_large"}: over 10 MB'),
         },
     )
     @action(
         detail=False, methods=["post"], url_path="import", url_name="import", parser_classes=[parsers.MultiPartParser]
     )
     def import_file(self, request, slug=None):
+        # Refused before the body is read: a file over the limit is never written to disk.
+        if int(request.META.get("CONTENT_LENGTH") or 0) > importing.MAX_BYTES + 64 * 1024:
+            limit = importing.MAX_BYTES // (1024 * 1024)
+            return Response(
+                {"detail": f"The file is larger than {limit} MB.", "code": "file_too_large"},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
         upload = request.FILES.get("file")
         if upload is None:
             return Response(
@@ -367,7 +380,7 @@ class RsvpView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = []
+    throttle_classes = [TokenRateThrottle]
 
     def get_invitation(self, token):
         invitation = services.invitation_by_token(token)
@@ -383,6 +396,15 @@ class RsvpView(APIView):
     @extend_schema(
         tags=["rsvp"],
         request=RsvpAnswerSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description="Any unique string (up to 255 characters): an answer sent again with the same key "
+                "gets the same answer and registers nobody twice.",
+            )
+        ],
         responses={
             200: OpenApiResponse(description="Declined"),
             201: inline_serializer(
@@ -407,12 +429,16 @@ class RsvpView(APIView):
         invitation = self.get_invitation(token)
         body = RsvpAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        if body.validated_data["response"] == "decline":
-            invitation = services.decline_invitation(invitation=invitation)
-            return Response({"status": invitation.status}, status=status.HTTP_200_OK)
-        delegates = body.validated_data.get("delegates") or []
-        created = services.accept_invitation(invitation=invitation, delegates=delegates)
-        return Response(
-            {"registrations": [{"id": r.pk, "status": r.status, "manage_url": emails.manage_url(r)} for r in created]},
-            status=status.HTTP_201_CREATED,
-        )
+
+        def answer():
+            if body.validated_data["response"] == "decline":
+                declined = services.decline_invitation(invitation=invitation)
+                return status.HTTP_200_OK, {"status": declined.status}
+            delegates = body.validated_data.get("delegates") or []
+            created = services.accept_invitation(invitation=invitation, delegates=delegates)
+            registrations = [{"id": r.pk, "status": r.status, "manage_url": emails.manage_url(r)} for r in created]
+            return status.HTTP_201_CREATED, {"registrations": registrations}
+
+        key = request.headers.get("Idempotency-Key", "").strip()
+        status_code, data = services.answer_once(invitation=invitation, key=key, answer=answer)
+        return Response(data, status=status_code)

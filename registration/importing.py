@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from conference.models import Organisation
+from conference.plumbing.validators import validate_name_text
 
 from .models import Category, Invitation
 
@@ -25,6 +26,20 @@ COLUMNS = ("organisation", "organisation_kind", "contact_name", "email", "catego
 REQUIRED = ("organisation", "contact_name", "email", "category", "seats")
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+# A spreadsheet is read within bounded memory whatever it declares: only the
+# first MAX_COLUMNS columns are read, no part of the .xlsx may unpack to more
+# than MAX_PART_BYTES (the shared strings and the sheet are the big ones), and
+# no cell may hold more than MAX_CELL_CHARS characters. Past these limits the
+# file is refused as too complex (code ``file_too_complex``).
+MAX_COLUMNS = 50
+MAX_PART_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+MAX_CELL_CHARS = 1000
+TOO_COMPLEX = "file_too_complex"
+
+
+class FileTooComplex(ValueError):
+    """The file is within the upload limit but would take too much memory or time to read."""
 
 
 def _choice(value, choices):
@@ -87,6 +102,7 @@ def _read_csv(data):
 def _read_xlsx(data):
     from openpyxl import load_workbook
 
+    _check_unpacked_sizes(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -94,19 +110,40 @@ def _read_xlsx(data):
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        # Bounded rows and columns: a sheet that declares A1:XFD1048576 is read as
+        # MAX_ROWS + 1 rows of MAX_COLUMNS cells at most, never padded to its declaration.
+        for row in sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True):
+            for cell in row:
+                if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                    raise FileTooComplex(
+                        f"A cell holds more than {MAX_CELL_CHARS} characters: this is not an invitation list."
+                    )
             rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1:
-                break
         return rows
     finally:
         workbook.close()
+
+
+def _check_unpacked_sizes(data):
+    """Refuse an .xlsx whose parts unpack past the limits (a zip bomb, one huge shared string)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sizes = [info.file_size for info in archive.infolist()]
+    except zipfile.BadZipFile as exc:
+        raise ValueError(f"The spreadsheet cannot be read ({exc}); save it again as .xlsx.") from None
+    if any(size > MAX_PART_BYTES for size in sizes) or sum(sizes) > MAX_UNPACKED_BYTES:
+        raise FileTooComplex(
+            f"The spreadsheet unpacks to more than {MAX_PART_BYTES // (1024 * 1024)} MB a part "
+            f"({MAX_UNPACKED_BYTES // (1024 * 1024)} MB in all): save only the invitation list, as CSV or .xlsx."
+        )
 
 
 def parse_invitations(uploaded, *, conference):
     """Validate an upload; returns ``(rows, errors)``: rows are dicts ready for ``import_invitations``."""
     try:
         table = read_table(uploaded)
+    except FileTooComplex as exc:
+        return [], [{**_error(0, "file", str(exc)), "code": TOO_COMPLEX}]
     except ValueError as exc:
         return [], [_error(0, "file", str(exc))]
     index, errors = _header(table)
@@ -161,6 +198,11 @@ def _parse_row(number, values, *, conference, existing, seen):
     for column, limit in (("organisation", 200), ("contact_name", 200), ("email", 254)):
         if len(values.get(column, "")) > limit:
             error(column, f"Keep this to {limit} characters.")
+    for column in ("organisation", "contact_name"):
+        try:
+            validate_name_text(values.get(column, ""))
+        except ValidationError as exc:
+            error(column, exc.messages[0])
     email = values.get("email", "")
     if email:
         _check_email(email, number, error, conference=conference, existing=existing, seen=seen)
@@ -229,5 +271,6 @@ def import_file(uploaded, *, conference):
 
     rows, errors = parse_invitations(uploaded, conference=conference)
     if errors:
-        raise services.ImportInvalid(errors)
+        too_complex = any(error.get("code") == TOO_COMPLEX for error in errors)
+        raise services.ImportInvalid(errors, code=TOO_COMPLEX if too_complex else None)
     return services.import_invitations(conference=conference, rows=rows)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from conference.models import Category
+from conference.plumbing.validators import validate_name_text
 
 __all__ = ["Category", "CATEGORY_COLOURS", "Invitation", "Registration", "OutboxMessage", "new_token"]
 
@@ -38,7 +39,7 @@ class Invitation(models.Model):
 
     conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="invitations")
     organisation = models.ForeignKey("conference.Organisation", on_delete=models.PROTECT, related_name="invitations")
-    contact_name = models.CharField(max_length=200)
+    contact_name = models.CharField(max_length=200, validators=[validate_name_text])
     email = models.EmailField()
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.COMPANY)
     seats = models.PositiveIntegerField(default=1)
@@ -84,13 +85,16 @@ class Registration(models.Model):
 
     conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="registrations")
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="registrations")
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100, validators=[validate_name_text])
+    last_name = models.CharField(max_length=100, validators=[validate_name_text])
     email = models.EmailField()
     badge_name = models.CharField(
-        max_length=100, blank=True, help_text="The name printed large; the first name if empty."
+        max_length=100,
+        blank=True,
+        help_text="The name printed large; the first name if empty.",
+        validators=[validate_name_text],
     )
-    job_title = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=200, blank=True, validators=[validate_name_text])
     dietary = models.CharField(max_length=300, blank=True)
     accessibility = models.CharField(max_length=300, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
@@ -191,3 +195,24 @@ class EmailTemplate(models.Model):
 
     def __str__(self):
         return f"{self.kind} ({self.conference})"
+
+
+class RsvpAnswer(models.Model):
+    """The answer given to an RSVP sent with an ``Idempotency-Key``, kept so that a retry gets it again.
+
+    One per invitation and key (a database constraint); written in the
+    transaction that registered the delegates, so an answer is stored exactly
+    when its change happened.
+    """
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="idempotent_answers")
+    key = models.CharField(max_length=255)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["invitation", "key"], name="rsvp_answer_once_per_key")]
+
+    def __str__(self):
+        return f"{self.invitation_id}: {self.key}"

@@ -22,7 +22,7 @@ from conference.plumbing.errors import Conflict, ServiceError
 
 from . import emails
 from .forms import NOT_AN_OBJECT, TEXT_FIELDS, DelegateForm, workshops_of
-from .models import Invitation, Registration
+from .models import Invitation, Registration, RsvpAnswer
 from .outbox.tasks import dispatch_on_commit
 from .places import Places
 
@@ -102,11 +102,15 @@ class DelegatesInvalid(RegistrationError):
 
 
 class ImportInvalid(RegistrationError):
-    def __init__(self, errors):
-        super().__init__("The file has errors; nothing was imported.")
+    """An import with errors: ``{"errors": [...]}``; a file too complex to read also says ``code`` and ``detail``."""
+
+    def __init__(self, errors, code=None):
+        super().__init__("The file has errors; nothing was imported.", code=code)
         self.errors = errors
 
     def as_dict(self):
+        if self.code == "file_too_complex":
+            return {"detail": self.errors[0]["message"], "code": self.code, "errors": self.errors}
         return {"errors": self.errors}
 
 
@@ -569,6 +573,37 @@ def _register(conference, invitation, forms, *, now, registered_at):
         registration.chosen_workshops = workshops
         created.append(registration)
     return created
+
+
+MAX_IDEMPOTENCY_KEY = 255
+
+
+def answer_once(*, invitation, key, answer):
+    """An RSVP sent again with the same ``Idempotency-Key`` gets the same answer and changes nothing.
+
+    ``answer()`` makes the change and returns ``(status_code, body)``. With a
+    key, it runs under the conference's and the invitation's locks (the order
+    every RSVP takes them), after looking for an answer stored for this
+    invitation and key: a retry, or a duplicate sent at the same moment, waits
+    for the first and gets its stored answer. A successful answer is stored in
+    the same transaction as its change; an error changes nothing, so it is not
+    stored and a retry is decided afresh. Without a key, ``answer()`` just runs.
+    """
+    if not key:
+        return answer()
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        raise RegistrationError(
+            f"Keep the Idempotency-Key to {MAX_IDEMPOTENCY_KEY} characters.", code="invalid_idempotency_key"
+        )
+    with transaction.atomic():
+        _lock_conference(invitation.conference)
+        Invitation.objects.select_for_update().filter(pk=invitation.pk).values_list("pk", flat=True).get()
+        stored = RsvpAnswer.objects.filter(invitation=invitation, key=key).first()
+        if stored is not None:
+            return stored.status_code, stored.body
+        status_code, body = answer()
+        RsvpAnswer.objects.create(invitation=invitation, key=key, status_code=status_code, body=body)
+    return status_code, body
 
 
 def decline_invitation(*, invitation, cancelling=None, now=None):

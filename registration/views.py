@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from conference.plumbing.errors import ServiceError
+from conference.plumbing.limits import token_rate_limited
 
 from . import emails, places, services
 from .forms import DelegateForm, delegate_formset
@@ -42,6 +43,7 @@ def _rsvp_page(request, invitation, formset=None, error=None, status=200):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@token_rate_limited
 def rsvp(request, token):
     invitation = services.invitation_by_token(token)
     if invitation is None:
@@ -154,6 +156,7 @@ def _manage_page(request, registration, form=None, error=None, status=200):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@token_rate_limited
 def manage(request, token):
     registration = services.registration_by_token(token)
     if registration is None:
@@ -173,6 +176,7 @@ def manage(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@token_rate_limited
 def cancel(request, token):
     registration = services.registration_by_token(token)
     if registration is None:

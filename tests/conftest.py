@@ -1,5 +1,6 @@
 """Fixtures every part of the suite shares: users of each role, API clients, a real browser."""
 
+import contextlib
 import os
 
 import pytest
@@ -88,3 +89,46 @@ def login(page, live_server, username, password="correct horse battery staple", 
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit counts (and cached agendas) never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _outbox_sender_in_the_test_thread(settings):
+    """The outbox's background sender does not start a thread in tests: ``sender.flush()`` sends in the test's thread.
+
+    A thread of its own would have its own database connection, which cannot
+    see a test's uncommitted rows. ``tests/registration/outbox/test_background.py``
+    starts the real thread. Whatever a test handed over and did not flush is discarded.
+    """
+    from registration.outbox.background import sender
+
+    settings.OUTBOX_SENDER_THREAD = False
+    yield
+    sender.discard()
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
+    """pytest-django's, and when the callbacks are executed, the outbox's sender is flushed after them.
+
+    So a test that runs the on-commit callbacks sees the messages they handed
+    to the background sender sent (or failed), as the sender would leave them.
+    """
+    from registration.outbox.background import sender
+
+    @contextlib.contextmanager
+    def capture(*, using="default", execute=False):
+        with django_capture_on_commit_callbacks(using=using, execute=execute) as callbacks:
+            yield callbacks
+        if execute:
+            sender.flush()
+
+    return capture

@@ -6,13 +6,21 @@ translates an error by hand and a user never sees a server error for bad
 input.
 """
 
+import logging
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+log = logging.getLogger("django.request")
+
+SERVER_ERROR = {"detail": "Something went wrong on our side; please try again later.", "code": "server_error"}
+NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
 
 
 class ServiceError(Exception):
@@ -40,13 +48,22 @@ class Conflict(ServiceError):
 
 
 def exception_handler(exc, context):
+    """Every API error as JSON, whatever the client accepts (never the browsable API's HTML)."""
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
     if isinstance(exc, ServiceError):
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         return Response(as_serializer_error(exceptions.ValidationError(exc.messages)), status=400)
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        # An unexpected exception: logged with its traceback for the operator; the
+        # client gets JSON without any detail of the server (no HTML, no traceback).
+        log.error("Server error: %s", getattr(request, "path", "?"), exc_info=exc)
+        set_rollback()
+        return Response(SERVER_ERROR, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     if isinstance(response.data, dict) and "detail" in response.data and "code" not in response.data:
         detail = response.data["detail"]
         code = getattr(detail, "code", None)
@@ -68,3 +85,17 @@ class JSONErrorsMixin:
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type
         return response
+
+
+def is_api(request):
+    return request.path.startswith("/api/")
+
+
+def api_not_found(request):
+    """The 404 of an address under /api/ that no route matches, as JSON."""
+    return JsonResponse(NOT_FOUND, status=404)
+
+
+def api_server_error(request):
+    """A server error that escaped every view (a middleware, the URL resolver), as JSON."""
+    return JsonResponse(SERVER_ERROR, status=500)

@@ -135,6 +135,19 @@ def _is_recipient_error(exc):
     return isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError | smtplib.SMTPSenderRefused)
 
 
+def send_new(ids):
+    """Send freshly queued messages; if that went well and earlier ones wait for a retry, send those too.
+
+    So even with no worker and no cron (the embedded default), a message that
+    failed while the mail server was down goes out with the next one after it
+    is back. Returns ``(sent, failed)`` of the new messages.
+    """
+    sent, failed = deliver(ids=ids, limit=len(ids), fresh=True)
+    if sent and not failed and retries_due():
+        send_due(limit=BATCH)
+    return sent, failed
+
+
 def retries_due(now=None):
     """Whether any message waits for the sweep: a retry that is due, or one whose task never sent it.
 

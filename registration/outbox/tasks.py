@@ -1,33 +1,28 @@
-"""Celery tasks of the outbox, and handing new messages to them.
+"""Celery tasks of the outbox, and handing new messages over once their transaction commits.
 
-Eager in-process when no ``CELERY_BROKER_URL`` is set, on workers otherwise.
-The tasks never raise, so a mail server that is down never breaks the
-request that queued the message. The task names are stable: the beat
-schedule in settings names them.
+With ``CELERY_BROKER_URL`` set, new messages go to Celery workers; with none
+(the embedded default) to the process's background sender
+(:mod:`registration.outbox.background`): never sent inside the request
+either way. The tasks never raise, so a mail server that is down never breaks
+anything. The task names are stable: the beat schedule in settings names them.
 """
 
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 
 from . import sending
+from .background import sender
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(name="registration.send_messages", ignore_result=True)
 def send_messages(ids):
-    """Send freshly queued messages; if that went well and earlier ones wait for a retry, send those too.
-
-    So even with no worker and no cron (the embedded default), a message that
-    failed while the mail server was down goes out with the next one after it
-    is back.
-    """
-    sent, failed = sending.deliver(ids=ids, limit=len(ids), fresh=True)
-    if sent and not failed and sending.retries_due():
-        sending.send_due(limit=sending.BATCH)
-    return sent, failed
+    """Send freshly queued messages, then any retries that are due (``sending.send_new``)."""
+    return sending.send_new(ids)
 
 
 @shared_task(name="registration.send_due_messages", ignore_result=True)
@@ -37,7 +32,14 @@ def send_due_messages():
 
 
 def dispatch(ids):
-    """Hand messages to Celery. If the broker cannot be reached they stay pending for the sweep."""
+    """Hand messages to Celery workers, or with no broker to the background sender; returns at once.
+
+    If the broker cannot be reached they stay pending for the sweep.
+    """
+    if not settings.CELERY_BROKER_URL:
+        for start in range(0, len(ids), sending.BATCH):
+            sender.submit(ids[start : start + sending.BATCH])
+        return
     try:
         for start in range(0, len(ids), sending.BATCH):
             send_messages.delay(ids[start : start + sending.BATCH])

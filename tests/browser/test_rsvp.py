@@ -6,6 +6,7 @@ import pytest
 
 from registration import services
 from registration.models import Invitation, OutboxMessage, Registration
+from registration.outbox.background import sender
 from tests.browser.axe import assert_accessible
 from tests.factories import (
     ConferenceFactory,
@@ -76,6 +77,7 @@ def test_rsvp_on_a_phone_from_email_link_to_confirmation(page, live_server):
     aisha = Registration.objects.get(email="aisha@example.org")
     assert list(aisha.workshops.all()) == [workshop]
     assert aisha.dietary == "Halal"
+    sender.flush()  # the background sender has sent it
     confirmation = OutboxMessage.objects.get(registration=aisha, purpose="confirmation")
     assert confirmation.state == "sent"
 

@@ -12,6 +12,7 @@ from conference.agenda.services import publish_agenda
 from registration import emails, services
 from registration.models import OutboxMessage
 from registration.outbox import queue, sending
+from registration.outbox.background import sender
 from tests.factories import DraftInvitationFactory, InvitationFactory, WorkshopFactory, delegate_data
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,8 @@ def test_messages_are_sent_only_after_commit(django_capture_on_commit_callbacks)
     assert mail.outbox == []
     for callback in callbacks:
         callback()
+    assert OutboxMessage.objects.get().state == "pending"  # handed to the background sender, not sent in the request
+    sender.flush()
     assert OutboxMessage.objects.get().state == "sent"
     assert len(mail.outbox) == 1
 
