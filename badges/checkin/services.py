@@ -112,6 +112,29 @@ def day_date(conference, day):
     return conference.starts_on + dt.timedelta(days=day - 1)
 
 
+def door_sessions(conference):
+    """The sessions a door can be switched to: every session of the conference but breaks and cancelled ones."""
+    sessions = (
+        Session.objects.filter(conference=conference, cancelled_at__isnull=True)
+        .exclude(kind=Session.Kind.BREAK)
+        .select_related("room")
+        .order_by("starts_at", "pk")
+    )
+    rows = []
+    for session in sessions:
+        start = timezone.localtime(session.starts_at, conference.tz)
+        where = f" · {session.room.name}" if session.room else ""
+        rows.append(
+            {
+                "id": session.pk,
+                "title": session.title,
+                "label": f"{start:%a} {start.day} {start:%b} {start:%H:%M}{where}: {session.title}",
+                "booking": session.kind == Session.Kind.WORKSHOP and bool(session.capacity),
+            }
+        )
+    return rows
+
+
 def find_session(conference, session_id):
     """A session of ``conference`` by id (not cancelled), for its door; 404 ``session_not_found`` otherwise."""
     session = (
@@ -680,7 +703,8 @@ def checkin_stats(*, conference, session=None, now=None):
 
 def door_list(*, conference):
     """What an offline door holds: every delegate with the SHA-256 of their badge codes, never the codes,
-    and their main-door check-ins by conference day (``checkins``), never an e-mail address.
+    their main-door check-ins by conference day (``checkins``) and the workshops they booked
+    (``workshops``, for a session's door), never an e-mail address.
 
     Confirmed delegates without a badge yet get one now (in one insert), so a
     badge printed after the list was downloaded is still recognised offline.
@@ -710,6 +734,13 @@ def door_list(*, conference):
         days.setdefault(registration_id, []).append(
             {"day": day, "checked_in_at": _iso(at, conference), "gate": gate, "checkin_id": checkin_id}
         )
+    booked = {}
+    for registration_id, session_id in (
+        Registration.workshops.through.objects.filter(registration__conference=conference)
+        .order_by("session_id")
+        .values_list("registration_id", "session_id")
+    ):
+        booked.setdefault(registration_id, []).append(session_id)
     delegates = []
     for registration in registrations:
         entry = hashes.get(registration.pk, {"current": None, "revoked": []})
@@ -719,6 +750,7 @@ def door_list(*, conference):
                 "code_sha256": entry["current"],
                 "revoked_sha256": sorted(entry["revoked"]),
                 "checkins": days.get(registration.pk, []),
+                "workshops": booked.get(registration.pk, []),
             }
         )
     return {
@@ -738,6 +770,7 @@ __all__ = [
     "HTTP_STATUS",
     "conference_day",
     "day_date",
+    "door_sessions",
     "find_session",
     "ScanAnswer",
     "check_in_registration",

@@ -42,8 +42,16 @@ def door(request, slug=None):
     conference = get_object_or_404(Conference, slug=slug) if slug else Conference.objects.current()
     context = {"conference": conference, "conferences": conferences}
     if conference is not None:
+        context["sessions"] = checkin.door_sessions(conference)
         context["door_config"] = {
-            "conference": {"slug": conference.slug, "name": conference.name, "timezone": conference.timezone},
+            "conference": {
+                "slug": conference.slug,
+                "name": conference.name,
+                "timezone": conference.timezone,
+                "starts_on": conference.starts_on.isoformat(),
+                "ends_on": conference.ends_on.isoformat(),
+            },
+            "sessions": context["sessions"],
             "urls": _checkin_urls(conference),
             "vendor": static("vendor/barcode-detector/"),
             "service_worker": reverse("door-service-worker"),

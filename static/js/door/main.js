@@ -13,6 +13,7 @@ import { registerServiceWorker } from "./page-cache.js";
 import { onSynced, owed, renderReport, sync, waiting, wireReport } from "./queue.js";
 import { barcodeDetector, focusCodeInput, focusScanner, wireScanner } from "./scanner.js";
 import { onHidden, wireScreen } from "./screen.js";
+import { onSessionChange, renderSession, wireSession } from "./session.js";
 import { refreshSearch, wireSearch } from "./search.js";
 import { wireUndoButton } from "./undo.js";
 
@@ -30,11 +31,14 @@ wireScreen();
 onHidden(focusScanner);
 wireUndoButton(refreshSearch);
 wireSearch();
+wireSession();
+onSessionChange(refreshStats);
 wireReport();
 onSynced(refreshStats);
 listenToTheBrowser();
 
 renderGate();
+renderSession();
 renderNetwork();
 renderReport();
 renderArrivals();

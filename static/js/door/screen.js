@@ -9,8 +9,15 @@ const VERDICTS = {
   revoked: "Badge revoked",
   cancelled: "Not confirmed",
   wrong_conference: "Wrong conference",
+  not_booked: "Not booked",
+  session_full: "Session full",
   unknown: "Unknown badge",
 };
+
+function verdict(body) {
+  if (body.result === "admitted" && body.returning) return `Welcome back, day ${body.day}`;
+  return VERDICTS[body.result] || body.verdict || "";
+}
 
 // --- Sound and vibration ---
 let audio = null;
@@ -77,7 +84,7 @@ export function showAnswer(body, { offline = false } = {}) {
   shownAnswer = body;
   resultBox.dataset.result = body.result;
   resultBox.className = `door-result ${ok ? "door-result-ok" : body.result === "info" ? "door-result-info" : "door-result-bad"}`;
-  $("result-verdict").textContent = VERDICTS[body.result] || body.verdict || "";
+  $("result-verdict").textContent = verdict(body);
   $("result-name").textContent = person ? person.badge_name : "";
   $("result-fullname").textContent = person && person.name !== person.badge_name ? person.name : "";
   $("result-organisation").textContent = person ? person.organisation : "";

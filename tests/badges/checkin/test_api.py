@@ -196,6 +196,7 @@ def test_door_list_holds_hashes_never_codes(door_api, conference, people):
         "code_sha256",
         "revoked_sha256",
         "checkins",
+        "workshops",
     }
 
 
