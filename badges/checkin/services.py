@@ -701,6 +701,36 @@ def checkin_stats(*, conference, session=None, now=None):
     return stats
 
 
+def day_label(moment):
+    """'Tue 1 Dec': the date on every arrivals label, so two days never look alike."""
+    return f"{moment:%a} {moment.day} {moment:%b}"
+
+
+def arrival_days(conference, per_quarter_hour):
+    """The quarter hours of :func:`checkin_stats`, grouped by conference-time-zone date, with labels and bars.
+
+    ``[{"date", "label", "arrivals", "quarters": [{"start", "label", "count", "percent"}]}]``; every
+    quarter's label carries its date ("Tue 1 Dec 09:15"), and bars are against the busiest quarter of all.
+    """
+    peak = max((quarter["count"] for quarter in per_quarter_hour), default=0) or 1
+    days = {}
+    for quarter in per_quarter_hour:
+        start = dt.datetime.fromisoformat(quarter["start"]).astimezone(conference.tz)
+        day = days.setdefault(
+            start.date(), {"date": start.date().isoformat(), "label": day_label(start), "arrivals": 0, "quarters": []}
+        )
+        day["arrivals"] += quarter["count"]
+        day["quarters"].append(
+            {
+                "start": quarter["start"],
+                "label": f"{day_label(start)} {start:%H:%M}",
+                "count": quarter["count"],
+                "percent": round(100 * quarter["count"] / peak),
+            }
+        )
+    return list(days.values())
+
+
 def door_list(*, conference):
     """What an offline door holds: every delegate with the SHA-256 of their badge codes, never the codes,
     their main-door check-ins by conference day (``checkins``) and the workshops they booked
@@ -768,7 +798,9 @@ def door_list(*, conference):
 
 __all__ = [
     "HTTP_STATUS",
+    "arrival_days",
     "conference_day",
+    "day_label",
     "day_date",
     "door_sessions",
     "find_session",

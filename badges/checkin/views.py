@@ -5,7 +5,7 @@ done by the ES modules of ``static/js/door/`` (scan, camera, offline list and qu
 ``static/js/arrivals.js`` (polling the stats), against :mod:`badges.checkin.api`.
 """
 
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -69,21 +69,19 @@ def service_worker(request):
 
 @organiser_required
 def arrivals(request, slug):
-    """Organisers follow arrivals live: checked in against registered, per gate, per quarter hour."""
+    """Organisers follow arrivals live: checked in against registered, today, by day, per gate, and per
+    quarter hour grouped by day (only the hours that had arrivals, the date on every label)."""
     conference = get_object_or_404(Conference, slug=slug)
     stats = checkin.checkin_stats(conference=conference)
-    quarters = [
-        {**quarter, "label": datetime.fromisoformat(quarter["start"]).strftime("%a %H:%M")}
-        for quarter in stats["per_quarter_hour"]
-    ]
     return render(
         request,
         "badges/arrivals.html",
         {
             "conference": conference,
             "stats": stats,
-            "quarters": quarters,
-            "peak": max([q["count"] for q in quarters], default=0),
+            "days": checkin.arrival_days(conference, stats["per_quarter_hour"]),
+            "gate_total": sum(stats["by_gate"].values()),
+            "by_day": [{**day, "label": checkin.day_label(date.fromisoformat(day["date"]))} for day in stats["by_day"]],
             "arrivals_config": {
                 "stats": reverse("api-checkin-stats", args=[conference.slug]),
                 "timezone": conference.timezone,

@@ -144,3 +144,38 @@ def test_two_day_door_offline_day_one_welcome_back_duplicate_session_and_search(
         assert registration.email not in everything
     assert "private.example" not in everything
     assert Scan.objects.filter(result="not_booked").count() == 1
+
+
+def test_arrivals_page_and_overview_show_each_day_with_dates(page, live_server, two_days, people):
+    from badges.checkin.services import scan_badge
+    from tests.conftest import login
+    from tests.factories import OrganiserFactory
+
+    zoe, lukasz = people["zoe"], people["lukasz"]
+    day_one = dt.datetime.combine(two_days.starts_on, dt.time(9, 5), tzinfo=two_days.tz)
+    scan_badge(conference=two_days, code=current_badge(zoe).code, gate="North", scanned_at=day_one)
+    scan_badge(conference=two_days, code=current_badge(lukasz).code, gate="North", scanned_at=day_one)
+    scan_badge(conference=two_days, code=current_badge(zoe).code, gate="South")
+    first = f"{two_days.starts_on:%a} {two_days.starts_on.day} {two_days.starts_on:%b}"
+    second = f"{two_days.ends_on:%a} {two_days.ends_on.day} {two_days.ends_on:%b}"
+    login(page, live_server, OrganiserFactory().username, next_url=f"/organiser/{two_days.slug}/arrivals/")
+    expect(page.locator("#arrivals-today")).to_have_text("1")
+    tables = page.locator("#arrivals-days table")
+    expect(tables).to_have_count(2)
+    expect(tables.nth(0).locator("caption")).to_have_text(f"{first}: 2 arrivals")
+    expect(tables.nth(0).locator("tbody tr")).to_have_count(4)  # the hour 09:00-09:45, nothing else
+    expect(tables.nth(0).locator("tbody tr").first).to_contain_text(f"{first} 09:00")
+    expect(tables.nth(1).locator("caption")).to_have_text(f"{second}: 1 arrival")
+    expect(page.locator("#arrivals-by-day")).to_contain_text(first)
+    assert_accessible(page)
+    # The live refresh draws the same days and labels.
+    page.evaluate("window.arrivalsRefresh()")
+    expect(tables).to_have_count(2)
+    expect(tables.nth(0).locator("tbody tr").first).to_contain_text(f"{first} 09:00")
+    expect(tables.nth(1).locator("caption")).to_have_text(f"{second}: 1 arrival")
+
+    page.goto(f"{live_server.url}/organiser/{two_days.slug}/")
+    section = page.locator("section", has=page.locator("#arrivals-title"))
+    expect(section.locator("table")).to_have_count(2)
+    expect(section.locator("table").first.locator("tbody tr").first).to_contain_text(f"{first} 09:00")
+    assert_accessible(page)

@@ -190,3 +190,32 @@ def test_statistics_of_today_use_the_conference_time_zone(two_days, ada):
     late_evening = yesterday_at(two_days, 23, 45)
     assert checkin_stats(conference=two_days, now=late_evening)["today"] == 1
     assert checkin_stats(conference=two_days, now=late_evening + dt.timedelta(minutes=30))["today"] == 0
+
+
+def test_arrivals_per_quarter_hour_skip_the_hours_without_arrivals_and_carry_dates(two_days, ada):
+    from badges.checkin.services import arrival_days
+
+    bob = RegistrationFactory(invitation=ada.invitation)
+    scan_badge(conference=two_days, code=current_badge(ada).code, scanned_at=yesterday_at(two_days, 8, 50))
+    scan_badge(conference=two_days, code=current_badge(bob).code, scanned_at=yesterday_at(two_days, 9, 40))
+    second = dt.datetime.combine(two_days.ends_on, dt.time(8, 5), tzinfo=two_days.tz)
+    scan_badge(conference=two_days, code=current_badge(ada).code, scanned_at=min(second, timezone.now()))
+    stats = checkin_stats(conference=two_days)
+    starts = [dt.datetime.fromisoformat(q["start"]).astimezone(two_days.tz) for q in stats["per_quarter_hour"]]
+    # Day 1: 08:45, then the whole hour 09:00-09:45 (it had arrivals); nothing from 10:00 to the next morning.
+    assert [s.strftime("%H:%M") for s in starts if s.date() == two_days.starts_on] == [
+        "08:45",
+        "09:00",
+        "09:15",
+        "09:30",
+        "09:45",
+    ]
+    assert len({s.hour for s in starts if s.date() == two_days.ends_on}) == 1  # one hour of day 2
+    assert len(starts) <= 5 + 4
+    days = arrival_days(two_days, stats["per_quarter_hour"])
+    assert [day["date"] for day in days] == [two_days.starts_on.isoformat(), two_days.ends_on.isoformat()]
+    assert [day["arrivals"] for day in days] == [2, 1]
+    first_label = days[0]["quarters"][0]["label"]
+    assert first_label == f"{two_days.starts_on:%a} {two_days.starts_on.day} {two_days.starts_on:%b} 08:45"
+    assert all(str(q["label"]).count(" ") == 3 for day in days for q in day["quarters"])
+    assert max(q["percent"] for day in days for q in day["quarters"]) == 100
