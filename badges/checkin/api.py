@@ -4,13 +4,14 @@ Thin: every decision is in :mod:`badges.checkin.services`; these views parse the
 request, call the service and turn its answer into JSON.
 """
 
+import gzip
 import hashlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -257,7 +258,8 @@ class DoorListView(ConferenceCheckInView):
     """The offline list: hashes of badge codes (never the codes), names, organisations, categories, status.
 
     Carries an ETag of its content and answers 304 to a matching If-None-Match,
-    so a door refreshing it every minute downloads it again only when it changed.
+    so a door refreshing it every minute downloads it again only when it changed;
+    gzipped for every client that accepts it (browsers all do).
     """
 
     @extend_schema(
@@ -277,8 +279,13 @@ class DoorListView(ConferenceCheckInView):
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
             response = HttpResponseNotModified()
+        elif "gzip" in request.headers.get("Accept-Encoding", ""):
+            # Thousands of delegates: a tenth of the bytes over a venue's Wi-Fi.
+            response = HttpResponse(gzip.compress(body, compresslevel=6, mtime=0), content_type="application/json")
+            response["Content-Encoding"] = "gzip"
         else:
             response = HttpResponse(body, content_type="application/json")
         response["ETag"] = etag
+        patch_vary_headers(response, ["Accept-Encoding"])
         patch_cache_control(response, private=True, no_cache=True)
         return response

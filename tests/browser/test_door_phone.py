@@ -103,3 +103,38 @@ def test_answer_scrolls_at_400_percent_zoom(zoomed_page, live_server, ada):  # n
     assert_accessible(zoomed_page)
     next_scan.click()
     expect(dialog).to_be_hidden()
+
+
+STORED_LISTS = """async () => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("door", 1);
+    request.onupgradeneeded = () => request.result.createObjectStore("lists");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const keys = await new Promise((resolve) => {
+    const request = db.transaction("lists").objectStore("lists").getAllKeys();
+    request.onsuccess = () => resolve(request.result);
+  });
+  db.close();
+  return keys;
+}"""
+
+
+def test_log_out_sits_in_a_menu_and_wipes_the_offline_list(touch_page, live_server, ada):  # noqa: F811
+    page = touch_page
+    lists = []
+    page.on("response", lambda response: lists.append(response) if "/checkin/list/" in response.url else None)
+    open_door(page, live_server)
+    expect(page.locator("#list-status")).to_contain_text("1 delegates")
+    assert lists and lists[0].headers.get("content-encoding") == "gzip"
+    slug = ada.conference.slug
+    page.wait_for_function(f"(async () => (await ({STORED_LISTS})()).includes('door:list:{slug}'))()")
+    # Not beside "Door" any more: behind "Menu".
+    expect(page.get_by_role("button", name="Log out")).to_be_hidden()
+    page.get_by_text("Menu").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(re.compile(r"^(?!.*/door/).*$"))
+    assert f"door:list:{slug}" not in page.evaluate(STORED_LISTS)
+    assert page.evaluate(f"localStorage.getItem('door:local:{slug}')") == "{}"

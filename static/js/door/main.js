@@ -8,7 +8,7 @@
 import { refreshStats, renderArrivals } from "./arrivals.js";
 import { gate, renderGate, wireGate } from "./gate.js";
 import { listenToTheBrowser, renderNetwork } from "./network.js";
-import { loadStoredList, refreshList, renderListStatus } from "./offline-list.js";
+import { loadStoredList, refreshList, renderListStatus, wipeList } from "./offline-list.js";
 import { registerServiceWorker } from "./page-cache.js";
 import { onSynced, owed, renderReport, sync, waiting, wireReport } from "./queue.js";
 import { barcodeDetector, focusCodeInput, focusScanner, wireScanner } from "./scanner.js";
@@ -53,4 +53,11 @@ setInterval(() => {
   if (waiting()) sync();
 }, SYNC_RETRY_MS);
 registerServiceWorker();
+const logout = document.getElementById("logout-form");
+if (logout) {
+  logout.addEventListener("submit", (event) => {
+    event.preventDefault();
+    wipeList().finally(() => logout.submit());
+  });
+}
 document.body.dataset.doorReady = "true";

@@ -73,6 +73,23 @@ export function renderListStatus() {
     : "Offline list not downloaded yet.";
 }
 
+// Logging out wipes the list and what this door knew of check-ins (names of every delegate) from the
+// device; scans still waiting stay queued for the next login.
+export async function wipeList() {
+  list = null;
+  byHash.clear();
+  byRevokedHash.clear();
+  byId.clear();
+  local = {};
+  saveLocal();
+  store.set(KEY.etag, null);
+  try {
+    await listStore.run("readwrite", (lists) => lists.delete(KEY.list));
+  } catch {
+    /* nothing stored */
+  }
+}
+
 // The list kept on the device, until the download answers (a page reloaded offline works from it).
 export async function loadStoredList() {
   try {

@@ -366,3 +366,22 @@ def test_door_staff_cannot_edit_anything_or_read_exports_outside_checkin(door_ap
         assert response.status_code == 403, (method, template, response.status_code)
         checked += 1
     assert checked >= 3  # at least the conferences API's writes
+
+
+def test_door_list_is_gzipped_for_clients_that_accept_it(door_api, conference):
+    import gzip
+
+    invitation = InvitationFactory(conference=conference, seats=400)
+    for i in range(300):
+        RegistrationFactory(invitation=invitation, last_name=f"Delegate {i}")
+    plain = door_api.get(api(conference, "list/"))
+    zipped = door_api.get(api(conference, "list/"), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert zipped.status_code == 200 and zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert plain.get("Content-Encoding") is None
+    assert json.loads(gzip.decompress(zipped.content)) == plain.json()
+    assert zipped["ETag"] == plain["ETag"]
+    # 20,000 delegates in at most 1.5 MB: 75 bytes a delegate.
+    assert len(zipped.content) <= 75 * 300
+    again = door_api.get(api(conference, "list/"), HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=zipped["ETag"])
+    assert again.status_code == 304
