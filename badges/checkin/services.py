@@ -232,6 +232,7 @@ def _already_checked_in(conference, registration, first_at, first_gate, day, ses
         what = f"already checked in on day {day}"
     else:
         what = "already checked in"
+    extra = {"session": session.pk} if session is not None else {}
     return _refusal(
         ALREADY_CHECKED_IN,
         f"{registration.display_badge_name} is {what}: at {_when(first_at, conference)}{where}.",
@@ -239,6 +240,7 @@ def _already_checked_in(conference, registration, first_at, first_gate, day, ses
         first_checked_in_at=_iso(first_at, conference),
         first_gate=first_gate,
         day=day,
+        **extra,
     )
 
 
@@ -440,7 +442,6 @@ def _scan_session(*, conference, session, registration, badge, code, gate, nonce
     try:
         with transaction.atomic():
             locked = Session.objects.select_for_update().get(pk=session.pk)
-            locked.room = session.room
             refusal = _decide(conference, registration, badge, None, day)
             if refusal is None:
                 refusal = _session_refusal(conference, locked, registration, day)

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -70,9 +70,17 @@ def service_worker(request):
 @organiser_required
 def arrivals(request, slug):
     """Organisers follow arrivals live: checked in against registered, today, by day, per gate, and per
-    quarter hour grouped by day (only the hours that had arrivals, the date on every label)."""
+    quarter hour grouped by day (only the hours that had arrivals, the date on every label); at the main
+    door, or at a session's door with ``?session=<id>``."""
     conference = get_object_or_404(Conference, slug=slug)
-    stats = checkin.checkin_stats(conference=conference)
+    session = None
+    if request.GET.get("session"):
+        try:
+            session = checkin.find_session(conference, request.GET["session"])
+        except checkin.SessionNotFound as error:
+            raise Http404(str(error)) from error
+    stats = checkin.checkin_stats(conference=conference, session=session)
+    stats_url = reverse("api-checkin-stats", args=[conference.slug])
     return render(
         request,
         "badges/arrivals.html",
@@ -82,8 +90,10 @@ def arrivals(request, slug):
             "days": checkin.arrival_days(conference, stats["per_quarter_hour"]),
             "gate_total": sum(stats["by_gate"].values()),
             "by_day": [{**day, "label": checkin.day_label(date.fromisoformat(day["date"]))} for day in stats["by_day"]],
+            "session": session,
+            "sessions": checkin.door_sessions(conference),
             "arrivals_config": {
-                "stats": reverse("api-checkin-stats", args=[conference.slug]),
+                "stats": f"{stats_url}?session={session.pk}" if session else stats_url,
                 "timezone": conference.timezone,
             },
         },

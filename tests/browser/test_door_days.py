@@ -174,6 +174,16 @@ def test_arrivals_page_and_overview_show_each_day_with_dates(page, live_server, 
     expect(tables.nth(0).locator("tbody tr").first).to_contain_text(f"{first} 09:00")
     expect(tables.nth(1).locator("caption")).to_have_text(f"{second}: 1 arrival")
 
+    # The same page for a session's door.
+    workshop = WorkshopFactory(conference=two_days, title="Data for SMEs", capacity=10)
+    page.reload()
+    page.get_by_label("Door").select_option(str(workshop.pk))
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Data for SMEs")
+    expect(page.locator("#arrivals-checked-in")).to_have_text("0")
+    expect(page.locator("#arrivals-days")).to_contain_text("Nobody checked in yet.")
+    assert_accessible(page)
+
     page.goto(f"{live_server.url}/organiser/{two_days.slug}/")
     section = page.locator("section", has=page.locator("#arrivals-title"))
     expect(section.locator("table")).to_have_count(2)

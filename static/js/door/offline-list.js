@@ -188,7 +188,7 @@ function decide(scan, hash) {
     return {
       result: "already_checked_in",
       detail: `${delegate.badge_name} is ${what}: at ${formatTime(live.at)}${where}.`,
-      registration, first_checked_in_at: live.at, first_gate: live.gate || "", day,
+      registration, first_checked_in_at: live.at, first_gate: live.gate || "", day, ...(session ? { session: session.id } : {}),
     };
   }
   if (session && session.booking && !(delegate.workshops || []).includes(session.id)) {

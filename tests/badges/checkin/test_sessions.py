@@ -54,7 +54,7 @@ def test_second_scan_in_the_session_is_already_checked_in(door_api, conference, 
     again = scan(door_api, conference, code, workshop.pk)
     assert again.status_code == 409
     body = again.json()
-    assert (body["result"], body["first_gate"]) == ("already_checked_in", "Room 5")
+    assert (body["result"], body["first_gate"], body["session"]) == ("already_checked_in", "Room 5", workshop.pk)
     assert "Data for SMEs" in body["detail"]
     assert CheckIn.objects.count() == 1
 
