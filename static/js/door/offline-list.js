@@ -116,9 +116,10 @@ export async function refreshList(owed) {
     const data = await response.json();
     data.downloaded_at = new Date().toISOString();
     indexList(data);
-    // The fresh list holds every check-in the server knows; keep only what the queue still owes it.
+    // The fresh list holds every main-door check-in the server knows; keep only what the queue still
+    // owes it, and the session doors' check-ins (the list does not carry those).
     const stillOwed = new Set(owed());
-    local = Object.fromEntries(Object.entries(local).filter(([key]) => stillOwed.has(key)));
+    local = Object.fromEntries(Object.entries(local).filter(([key]) => stillOwed.has(key) || key.includes(":s")));
     saveLocal();
     try {
       await listStore.set(KEY.list, data);
