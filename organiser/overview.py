@@ -23,7 +23,7 @@ def with_bars(rows, *keys):
 
 def overview(conference):
     arrivals = checkin_stats(conference=conference)
-    figures = {**invitation_figures(conference), "checked_in": arrivals["checked_in"]}
+    figures = {**invitation_figures(conference), "checked_in": arrivals["checked_in"], "today": arrivals["today"]}
     rsvps = with_bars(rsvps_per_day(conference), "accepted", "declined")
     quarters = [
         {"start": dt.datetime.fromisoformat(quarter["start"]), "count": quarter["count"]}

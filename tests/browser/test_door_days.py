@@ -185,6 +185,7 @@ def test_arrivals_page_and_overview_show_each_day_with_dates(page, live_server, 
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/organiser/{two_days.slug}/")
+    expect(page.get_by_label("Figures at a glance")).to_contain_text("Checked in2 (1 today)")
     section = page.locator("section", has=page.locator("#arrivals-title"))
     expect(section.locator("table")).to_have_count(2)
     expect(section.locator("table").first.locator("tbody tr").first).to_contain_text(f"{first} 09:00")
