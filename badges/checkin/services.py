@@ -732,6 +732,17 @@ def arrival_days(conference, per_quarter_hour):
     return list(days.values())
 
 
+# What registration_summary and delegate_row read.
+DOOR_FIELDS = (
+    "first_name",
+    "last_name",
+    "badge_name",
+    "status",
+    "invitation__category",
+    "invitation__organisation__name",
+)
+
+
 def door_list(*, conference):
     """What an offline door holds: every delegate with the SHA-256 of their badge codes, never the codes,
     their main-door check-ins by conference day (``checkins``) and the workshops they booked
@@ -742,9 +753,14 @@ def door_list(*, conference):
     """
     issue_missing_badges(conference)
     today = _today(conference)
-    registrations = _with_live_checkin(
-        Registration.objects.filter(conference=conference).select_related("invitation__organisation"), "pk", today
-    ).order_by("last_name", "first_name", "pk")
+    # Only the fields a row shows (tens of thousands of full rows cost seconds in model instances);
+    # today's check-in comes from the check-ins read below, not from a subquery per row.
+    registrations = (
+        Registration.objects.filter(conference=conference)
+        .select_related("invitation__organisation")
+        .only(*DOOR_FIELDS)
+        .order_by("last_name", "first_name", "pk")
+    )
     hashes = {}
     for registration_id, code, revoked_at in (
         Badge.objects.filter(registration__conference=conference)
@@ -763,7 +779,7 @@ def door_list(*, conference):
         .values_list("registration_id", "day", "checked_in_at", "gate", "pk")
     ):
         days.setdefault(registration_id, []).append(
-            {"day": day, "checked_in_at": _iso(at, conference), "gate": gate, "checkin_id": checkin_id}
+            {"day": day, "checked_in_at": _iso(at, conference), "gate": gate, "checkin_id": checkin_id, "at": at}
         )
     booked = {}
     for registration_id, session_id in (
@@ -775,12 +791,17 @@ def door_list(*, conference):
     delegates = []
     for registration in registrations:
         entry = hashes.get(registration.pk, {"current": None, "revoked": []})
+        checkins = days.get(registration.pk, [])
+        live = next((checkin for checkin in checkins if checkin["day"] == today), None)
+        registration.live_checkin_id = live["checkin_id"] if live else None
+        registration.live_checked_in_at = live["at"] if live else None
+        registration.live_gate = live["gate"] if live else None
         delegates.append(
             {
                 **delegate_row(registration, conference),
                 "code_sha256": entry["current"],
                 "revoked_sha256": sorted(entry["revoked"]),
-                "checkins": days.get(registration.pk, []),
+                "checkins": [{key: value for key, value in checkin.items() if key != "at"} for checkin in checkins],
                 "workshops": booked.get(registration.pk, []),
             }
         )
