@@ -129,7 +129,7 @@ def _aware(value):
     return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
 
 
-def _partial(model, **values):
+def partial_instance(model, **values):
     """A model instance holding only ``values`` (by attribute name), as if loaded with ``only()``."""
     names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
     return model.from_db(connection.alias, names, [values[name] for name in names])
@@ -143,7 +143,7 @@ def _delegate(row):
     """The Registration of a look-up row, with its conference, invitation, organisation and live check-in."""
     (pk, conference_id, conference_name, status, first_name, last_name, badge_name) = row[:7]
     (invitation_id, category, organisation_id, organisation_name, live_id, live_at, live_gate, returning) = row[7:]
-    registration = _partial(
+    registration = partial_instance(
         Registration,
         id=pk,
         conference_id=conference_id,
@@ -153,10 +153,10 @@ def _delegate(row):
         last_name=last_name,
         badge_name=badge_name,
     )
-    invitation = _partial(Invitation, id=invitation_id, category=category, organisation_id=organisation_id)
-    _cache(invitation, "organisation", _partial(Organisation, id=organisation_id, name=organisation_name))
+    invitation = partial_instance(Invitation, id=invitation_id, category=category, organisation_id=organisation_id)
+    _cache(invitation, "organisation", partial_instance(Organisation, id=organisation_id, name=organisation_name))
     _cache(registration, "invitation", invitation)
-    _cache(registration, "conference", _partial(Conference, id=conference_id, name=conference_name))
+    _cache(registration, "conference", partial_instance(Conference, id=conference_id, name=conference_name))
     # The same names as search_delegates' annotations, so the door reads them the same way.
     registration.live_checkin_id = live_id
     registration.live_checked_in_at = _aware(live_at)
@@ -186,7 +186,7 @@ def find_badge(code, day=1):
     if row is None:
         return None
     registration = _delegate(row[2:])
-    badge = _partial(Badge, id=row[0], registration_id=registration.pk, code=code, revoked_at=_aware(row[1]))
+    badge = partial_instance(Badge, id=row[0], registration_id=registration.pk, code=code, revoked_at=_aware(row[1]))
     _cache(badge, "registration", registration)
     return badge
 
