@@ -23,7 +23,7 @@ def with_bars(rows, *keys):
 
 def overview(conference):
     arrivals = checkin_stats(conference=conference)
-    figures = {**invitation_figures(conference), "checked_in": arrivals["checked_in"], "today": arrivals["today"]}
+    figures = {**invitation_figures(conference), "checked_in": arrivals["checked_in"]}
     rsvps = with_bars(rsvps_per_day(conference), "accepted", "declined")
     quarters = [
         {"start": dt.datetime.fromisoformat(quarter["start"]), "count": quarter["count"]}
@@ -31,6 +31,7 @@ def overview(conference):
     ]
     return {
         "figures": figures,
+        "checked_in_today": arrivals["today"],
         "rsvps": rsvps,
         "arrivals": with_bars(quarters, "count"),
         "arrival_days": arrival_days(conference, arrivals["per_quarter_hour"]),
