@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 
+from .checkin.services import conference_day
 from .models import Badge, BadgePrintJob, CheckIn, Scan
 
 
@@ -12,12 +14,37 @@ class BadgeAdmin(admin.ModelAdmin):
     readonly_fields = ["code"]
 
 
+class CheckInForm(forms.ModelForm):
+    """The conference day follows the check-in's time; one live main-door check-in a day stays the rule."""
+
+    class Meta:
+        model = CheckIn
+        fields = ["conference", "registration", "badge", "gate", "user", "checked_in_at", "undone_at", "undone_by"]
+
+    def clean(self):
+        data = super().clean()
+        conference, registration, at = data.get("conference"), data.get("registration"), data.get("checked_in_at")
+        if conference and registration and at:
+            self.instance.day = conference_day(conference, at)
+            if data.get("undone_at") is None and self.instance.session_id is None:
+                others = CheckIn.objects.filter(
+                    registration=registration, day=self.instance.day, undone_at__isnull=True, session__isnull=True
+                ).exclude(pk=self.instance.pk)
+                if others.exists():
+                    raise forms.ValidationError(
+                        f"This delegate already has a live check-in on day {self.instance.day}."
+                    )
+        return data
+
+
 @admin.register(CheckIn)
 class CheckInAdmin(admin.ModelAdmin):
-    list_display = ["registration", "gate", "user", "checked_in_at", "undone_at"]
-    list_filter = ["conference", "gate"]
+    form = CheckInForm
+    list_display = ["registration", "gate", "user", "checked_in_at", "day", "session", "undone_at"]
+    list_filter = ["conference", "gate", "day"]
     search_fields = ["registration__last_name", "registration__first_name"]
-    list_select_related = ["registration", "user"]
+    list_select_related = ["registration", "user", "session"]
+    readonly_fields = ["day", "session"]
 
 
 @admin.register(Scan)

@@ -35,8 +35,12 @@ class Badge(models.Model):
 class CheckIn(models.Model):
     """An admission at the door. An undone check-in keeps its row with ``undone_at``.
 
-    At most one check-in per registration is live (not undone): the database
-    refuses a second one, whatever the application does.
+    ``day`` is the conference day of the admission (1 for the first; the
+    conference-time-zone date of the scan, see ``badges.checkin.services.conference_day``).
+    ``session`` is set for an admission at a session's door (a workshop room),
+    empty for the main door. The database refuses a second live (not undone)
+    check-in of a registration on the same day at the main door, or in the
+    same session, whatever the application does.
     """
 
     conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="checkins")
@@ -47,6 +51,15 @@ class CheckIn(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     checked_in_at = models.DateTimeField(default=timezone.now, db_index=True)
+    day = models.PositiveIntegerField(default=1, help_text="The conference day of the admission: 1 for the first.")
+    session = models.ForeignKey(
+        "conference.Session",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="checkins",
+        help_text="The session whose door admitted the delegate; empty for the main door.",
+    )
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -56,10 +69,15 @@ class CheckIn(models.Model):
         ordering = ["-checked_in_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["registration"],
-                condition=models.Q(undone_at__isnull=True),
-                name="one_live_checkin_per_registration",
-            )
+                fields=["registration", "day"],
+                condition=models.Q(undone_at__isnull=True, session__isnull=True),
+                name="one_live_checkin_per_registration_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "session"],
+                condition=models.Q(undone_at__isnull=True, session__isnull=False),
+                name="one_live_checkin_per_registration_per_session",
+            ),
         ]
 
     def __str__(self):

@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from conference.models import Conference, Organisation
-from conference.plumbing.compiled import CompiledQuery
+from conference.plumbing.compiled import NUMBER_PLACEHOLDER, PLACEHOLDER, CompiledQuery
 from conference.plumbing.errors import ServiceError
 from registration.models import Category, Invitation, Registration
 
 from . import codes
-from .models import Badge, BadgePrintJob
+from .models import Badge, BadgePrintJob, CheckIn
 
 logger = logging.getLogger(__name__)
 
@@ -84,25 +84,41 @@ _DELEGATE_PATHS = (
     "invitation__organisation_id",
     "invitation__organisation__name",
 )
-_LIVE_PATHS = ("live__pk", "live__checked_in_at", "live__gate")
+_LIVE_PATHS = ("live__pk", "live__checked_in_at", "live__gate", "returning")
 
 
-def _live_checkin(relation):
-    """The live (not undone) check-in through ``relation``: at most one, the database makes sure."""
-    return FilteredRelation(relation, condition=Q(**{f"{relation}__undone_at__isnull": True}))
+def _live_checkin(relation, day):
+    """The live (not undone) main-door check-in on conference ``day`` through ``relation``: at most one."""
+    return FilteredRelation(
+        relation,
+        condition=Q(
+            **{f"{relation}__undone_at__isnull": True, f"{relation}__session__isnull": True, f"{relation}__day": day}
+        ),
+    )
 
 
-def _badge_lookup(code):
+def _returning(registration_ref, day):
+    """Whether the delegate was admitted at the main door on an earlier conference day (and not undone)."""
+    return Exists(
+        CheckIn.objects.filter(
+            registration=OuterRef(registration_ref), undone_at__isnull=True, session__isnull=True, day__lt=day
+        )
+    )
+
+
+def _badge_lookup(code, day):
     return (
-        Badge.objects.annotate(live=_live_checkin("registration__checkins"))
+        Badge.objects.annotate(
+            live=_live_checkin("registration__checkins", day), returning=_returning("registration", day)
+        )
         .filter(code=code)
         .order_by()
         .values_list("pk", "revoked_at", *("registration__" + path for path in _DELEGATE_PATHS), *_LIVE_PATHS)[:1]
     )
 
 
-# Compiled once per process: every scan runs the same statement with another code.
-_BADGE_LOOKUP = CompiledQuery(_badge_lookup)
+# Compiled once per process: every scan runs the same statement with another code and day.
+_BADGE_LOOKUP = CompiledQuery(_badge_lookup, placeholders=(PLACEHOLDER, NUMBER_PLACEHOLDER))
 
 
 def _aware(value):
@@ -113,7 +129,7 @@ def _aware(value):
     return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
 
 
-def _partial(model, **values):
+def partial_instance(model, **values):
     """A model instance holding only ``values`` (by attribute name), as if loaded with ``only()``."""
     names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
     return model.from_db(connection.alias, names, [values[name] for name in names])
@@ -126,8 +142,8 @@ def _cache(instance, field_name, related):
 def _delegate(row):
     """The Registration of a look-up row, with its conference, invitation, organisation and live check-in."""
     (pk, conference_id, conference_name, status, first_name, last_name, badge_name) = row[:7]
-    (invitation_id, category, organisation_id, organisation_name, live_id, live_at, live_gate) = row[7:]
-    registration = _partial(
+    (invitation_id, category, organisation_id, organisation_name, live_id, live_at, live_gate, returning) = row[7:]
+    registration = partial_instance(
         Registration,
         id=pk,
         conference_id=conference_id,
@@ -137,18 +153,19 @@ def _delegate(row):
         last_name=last_name,
         badge_name=badge_name,
     )
-    invitation = _partial(Invitation, id=invitation_id, category=category, organisation_id=organisation_id)
-    _cache(invitation, "organisation", _partial(Organisation, id=organisation_id, name=organisation_name))
+    invitation = partial_instance(Invitation, id=invitation_id, category=category, organisation_id=organisation_id)
+    _cache(invitation, "organisation", partial_instance(Organisation, id=organisation_id, name=organisation_name))
     _cache(registration, "invitation", invitation)
-    _cache(registration, "conference", _partial(Conference, id=conference_id, name=conference_name))
+    _cache(registration, "conference", partial_instance(Conference, id=conference_id, name=conference_name))
     # The same names as search_delegates' annotations, so the door reads them the same way.
     registration.live_checkin_id = live_id
     registration.live_checked_in_at = _aware(live_at)
     registration.live_gate = live_gate
+    registration.returning = bool(returning)
     return registration
 
 
-def find_badge(code):
+def find_badge(code, day=1):
     """The badge a scanned or typed code names, current or revoked; None if there is none.
 
     The one look-up of a scanned code (the door's scan, and everything else).
@@ -156,27 +173,28 @@ def find_badge(code):
     26 characters of base32 is refused without touching the database, so forged
     or truncated input costs nothing. Otherwise one statement reads the badge,
     its registration (names, status), invitation (category), organisation and
-    conference (names), and the registration's live check-in, as
-    ``registration.live_checkin_id``, ``live_checked_in_at`` and ``live_gate``
-    (None when not checked in). The caller decides what a revoked badge
+    conference (names), and the registration's live main-door check-in on
+    conference ``day``, as ``registration.live_checkin_id``,
+    ``live_checked_in_at`` and ``live_gate`` (None when not checked in that
+    day), and ``registration.returning`` (admitted on an earlier day). The caller decides what a revoked badge
     (``badge.revoked_at``) means; check-in answers ``revoked``.
     """
     code = codes.normalise_code(code)
     if not codes.is_well_formed(code):
         return None
-    row = _BADGE_LOOKUP.fetchone(code)
+    row = _BADGE_LOOKUP.fetchone(code, day)
     if row is None:
         return None
     registration = _delegate(row[2:])
-    badge = _partial(Badge, id=row[0], registration_id=registration.pk, code=code, revoked_at=_aware(row[1]))
+    badge = partial_instance(Badge, id=row[0], registration_id=registration.pk, code=code, revoked_at=_aware(row[1]))
     _cache(badge, "registration", registration)
     return badge
 
 
-def find_delegate(registration_id):
+def find_delegate(registration_id, day=1):
     """A delegate by id as :func:`find_badge` gives them (for a check-in without the badge); None if unknown."""
     row = (
-        Registration.objects.annotate(live=_live_checkin("checkins"))
+        Registration.objects.annotate(live=_live_checkin("checkins", day), returning=_returning("pk", day))
         .filter(pk=registration_id)
         .order_by()
         .values_list(*_DELEGATE_PATHS, *_LIVE_PATHS)

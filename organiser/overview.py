@@ -8,7 +8,7 @@ figure shows the same one.
 
 import datetime as dt
 
-from badges.checkin.services import checkin_stats
+from badges.checkin.services import arrival_days, checkin_stats
 from registration.figures import invitation_figures, rsvps_per_day
 
 
@@ -29,4 +29,10 @@ def overview(conference):
         {"start": dt.datetime.fromisoformat(quarter["start"]), "count": quarter["count"]}
         for quarter in arrivals["per_quarter_hour"]
     ]
-    return {"figures": figures, "rsvps": rsvps, "arrivals": with_bars(quarters, "count")}
+    return {
+        "figures": figures,
+        "checked_in_today": arrivals["today"],
+        "rsvps": rsvps,
+        "arrivals": with_bars(quarters, "count"),
+        "arrival_days": arrival_days(conference, arrivals["per_quarter_hour"]),
+    }

@@ -64,14 +64,18 @@ class Invitation(models.Model):
 
 class RegistrationQuerySet(models.QuerySet):
     def with_checked_in_at(self):
-        """Annotate ``checked_in_at``: when the delegate's live (not undone) check-in happened, or None.
+        """Annotate ``checked_in_at``: when the delegate first arrived, or None.
 
-        Read from the check-ins themselves (one subquery), so an undone or edited
-        check-in shows at once. Through the reverse relation: this app knows
-        nothing of the check-in model.
+        The earliest live (not undone) check-in at the main door, whatever the
+        day (a conference of several days admits once a day; a session's door
+        does not count as arriving). Read from the check-ins themselves (one
+        subquery), so an undone or edited check-in shows at once. Through the
+        reverse relation: this app knows nothing of the check-in model.
         """
         checkin = self.model._meta.get_field("checkins").related_model
-        live = checkin.objects.filter(registration=models.OuterRef("pk"), undone_at__isnull=True).order_by()
+        live = checkin.objects.filter(
+            registration=models.OuterRef("pk"), undone_at__isnull=True, session__isnull=True
+        ).order_by("checked_in_at")
         return self.annotate(checked_in_at=models.Subquery(live.values("checked_in_at")[:1]))
 
 

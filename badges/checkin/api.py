@@ -4,13 +4,14 @@ Thin: every decision is in :mod:`badges.checkin.services`; these views parse the
 request, call the service and turn its answer into JSON.
 """
 
+import gzip
 import hashlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -43,6 +44,13 @@ class ScanRequestSerializer(serializers.Serializer):
     scanned_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text="Client time of a scan queued while offline."
     )
+    session = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="Admission to this session (a workshop room's door) instead of the main door.",
+    )
 
     def validate(self, attrs):
         code = (attrs.get("code") or "").strip()
@@ -71,7 +79,7 @@ def _summary_fields():
 _registration_schema = inline_serializer("CheckInRegistration", _summary_fields())
 
 
-def _delegate_schema(name, email=False, hashes=False):
+def _delegate_schema(name, badge_pdf=False, hashes=False):
     fields = {
         **_summary_fields(),
         "status": serializers.CharField(),
@@ -79,12 +87,14 @@ def _delegate_schema(name, email=False, hashes=False):
         "checkin_id": serializers.IntegerField(allow_null=True),
         "gate": serializers.CharField(allow_null=True),
     }
-    if email:
-        fields["email"] = serializers.EmailField()
+    if badge_pdf:
         fields["badge_pdf"] = serializers.CharField()
     if hashes:
         fields["code_sha256"] = serializers.CharField(allow_null=True, help_text="SHA-256 of the current badge code.")
         fields["revoked_sha256"] = serializers.ListField(child=serializers.CharField())
+        fields["checkins"] = serializers.ListField(
+            child=serializers.DictField(), help_text="Main-door check-ins by day: day, checked_in_at, gate, checkin_id."
+        )
     return lambda **kwargs: inline_serializer(name, fields, **kwargs)
 
 
@@ -99,6 +109,9 @@ _scan_answer_schema = inline_serializer(
         "gate": serializers.CharField(required=False),
         "first_checked_in_at": serializers.DateTimeField(required=False),
         "first_gate": serializers.CharField(required=False),
+        "day": serializers.IntegerField(required=False, help_text="The conference day of the scan: 1 for the first."),
+        "returning": serializers.BooleanField(required=False, help_text="Admitted on an earlier day too."),
+        "session": serializers.IntegerField(required=False),
     },
 )
 
@@ -106,13 +119,19 @@ _scan_answer_schema = inline_serializer(
 class ConferenceCheckInView(ConferenceScoped, APIView):
     permission_classes = [IsDoorStaff]
 
-    def _answer(self, conference, data):
+    def _sessions(self, conference, scans):
+        """The sessions the scans name, checked before anything is recorded (404 ``session_not_found``)."""
+        ids = {scan["session"] for scan in scans if scan.get("session") is not None}
+        return {pk: checkin.find_session(conference, pk) for pk in sorted(ids)}
+
+    def _answer(self, conference, data, sessions):
         kwargs = dict(
             conference=conference,
             gate=data.get("gate", ""),
             nonce=data.get("nonce", ""),
             user=self.request.user,
             scanned_at=data.get("scanned_at"),
+            session=sessions.get(data.get("session")),
         )
         if data.get("registration") is not None:
             return checkin.check_in_registration(registration_id=data["registration"], **kwargs)
@@ -129,7 +148,8 @@ class ScanView(ConferenceCheckInView):
         conference = self.get_conference()
         serializer = ScanRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        answer = self._answer(conference, serializer.validated_data)
+        sessions = self._sessions(conference, [serializer.validated_data])
+        answer = self._answer(conference, serializer.validated_data, sessions)
         return Response(answer.body, status=answer.status)
 
 
@@ -146,8 +166,9 @@ class SyncView(ConferenceCheckInView):
         serializer = SyncRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         results = []
+        sessions = self._sessions(conference, serializer.validated_data["scans"])
         for scan in serializer.validated_data["scans"]:
-            answer = self._answer(conference, scan)
+            answer = self._answer(conference, scan, sessions)
             results.append({"nonce": scan.get("nonce", ""), "status": answer.status, **answer.body})
         return Response({"results": results})
 
@@ -158,7 +179,13 @@ class SearchPagination(PageNumberPagination):
 
 class SearchView(ConferenceCheckInView):
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="Part of a name, organisation or e-mail (2+ characters).")],
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description="Words of a name or organisation (case and accents ignored), or a whole e-mail address.",
+            )
+        ],
         summary="Find a delegate whose badge is forgotten",
         responses=inline_serializer(
             "CheckInSearchPage",
@@ -166,7 +193,7 @@ class SearchView(ConferenceCheckInView):
                 "count": serializers.IntegerField(),
                 "next": serializers.URLField(allow_null=True),
                 "previous": serializers.URLField(allow_null=True),
-                "results": _delegate_schema("CheckInSearchResult", email=True)(many=True),
+                "results": _delegate_schema("CheckInSearchResult", badge_pdf=True)(many=True),
             },
         ),
     )
@@ -178,7 +205,6 @@ class SearchView(ConferenceCheckInView):
         rows = []
         for registration in page:
             row = checkin.delegate_row(registration, conference)
-            row["email"] = registration.email
             row["badge_pdf"] = reverse("api-registration-badge", args=[conference.slug, registration.pk])
             rows.append(row)
         return paginator.get_paginated_response(rows)
@@ -205,19 +231,25 @@ class UndoView(ConferenceCheckInView):
 
 class StatsView(ConferenceCheckInView):
     @extend_schema(
-        summary="Arrivals: registered, checked in, by gate, per quarter hour",
+        summary="Arrivals: registered, checked in, today, by day, by gate, per quarter hour",
+        parameters=[OpenApiParameter("session", int, description="A session's door instead of the main door.")],
         responses=inline_serializer(
             "CheckInStats",
             {
                 "registered": serializers.IntegerField(),
                 "checked_in": serializers.IntegerField(),
+                "today": serializers.IntegerField(),
+                "by_day": serializers.ListField(),
                 "by_gate": serializers.DictField(child=serializers.IntegerField()),
                 "per_quarter_hour": serializers.ListField(),
             },
         ),
     )
     def get(self, request, slug):
-        response = Response(checkin.checkin_stats(conference=self.get_conference()))
+        conference = self.get_conference()
+        session_id = request.query_params.get("session")
+        session = checkin.find_session(conference, session_id) if session_id else None
+        response = Response(checkin.checkin_stats(conference=conference, session=session))
         patch_cache_control(response, no_store=True)
         return response
 
@@ -226,7 +258,8 @@ class DoorListView(ConferenceCheckInView):
     """The offline list: hashes of badge codes (never the codes), names, organisations, categories, status.
 
     Carries an ETag of its content and answers 304 to a matching If-None-Match,
-    so a door refreshing it every minute downloads it again only when it changed.
+    so a door refreshing it every minute downloads it again only when it changed;
+    gzipped for every client that accepts it (browsers all do).
     """
 
     @extend_schema(
@@ -246,8 +279,13 @@ class DoorListView(ConferenceCheckInView):
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
             response = HttpResponseNotModified()
+        elif "gzip" in request.headers.get("Accept-Encoding", ""):
+            # Thousands of delegates: a tenth of the bytes over a venue's Wi-Fi.
+            response = HttpResponse(gzip.compress(body, compresslevel=6, mtime=0), content_type="application/json")
+            response["Content-Encoding"] = "gzip"
         else:
             response = HttpResponse(body, content_type="application/json")
         response["ETag"] = etag
+        patch_vary_headers(response, ["Accept-Encoding"])
         patch_cache_control(response, private=True, no_cache=True)
         return response

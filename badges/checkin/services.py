@@ -7,8 +7,15 @@ results and HTTP statuses the README's check-in API lists. Every scan is recorde
 :class:`~badges.models.Scan` row, in the same transaction as the check-in it
 causes.
 
-Why there is no lock: a badge's first entry is decided by the database's
-partial unique constraint (one live check-in per registration). Two doors
+A conference of several days admits a delegate once a day: a check-in
+carries its conference ``day`` (:func:`conference_day`), and the first scan on
+a later day is a "welcome back". A session's door (a workshop room) admits to
+that session only (:func:`scan_badge` with ``session``), under a lock on the
+session row because its places are a limited resource.
+
+Why there is no lock at the main door: a badge's first entry of the day is
+decided by the database's partial unique constraint (one live main-door
+check-in per registration per day). Two doors
 scanning the same badge at the same moment both try to insert the check-in;
 PostgreSQL makes the second wait for the first and then refuses it, SQLite's
 IMMEDIATE transactions serialise them; the loser rolls back and answers
@@ -25,18 +32,22 @@ badge was undone and could be admitted again in between.
 
 import contextlib
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMinute
+from django.db.models import CharField, Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, TruncMinute
 from django.utils import timezone
 
 from badges.codes import code_digest
 from badges.models import Badge, CheckIn, Scan
-from badges.services import find_badge, find_delegate, issue_missing_badges
+from badges.services import find_badge, find_delegate, issue_missing_badges, partial_instance
+from conference.models import Organisation, Session
 from conference.plumbing.errors import Conflict, ServiceError
-from registration.models import Registration
+from registration.models import Invitation, Registration
+
+from .folding import Folded, fold
 
 ADMITTED = "admitted"
 ALREADY_CHECKED_IN = "already_checked_in"
@@ -44,6 +55,8 @@ REVOKED = "revoked"
 CANCELLED = "cancelled"
 WRONG_CONFERENCE = "wrong_conference"
 UNKNOWN = "unknown"
+NOT_BOOKED = "not_booked"
+SESSION_FULL = "session_full"
 
 HTTP_STATUS = {
     ADMITTED: 200,
@@ -51,6 +64,8 @@ HTTP_STATUS = {
     REVOKED: 409,
     CANCELLED: 409,
     WRONG_CONFERENCE: 409,
+    NOT_BOOKED: 409,
+    SESSION_FULL: 409,
     UNKNOWN: 404,
 }
 
@@ -74,6 +89,66 @@ class AlreadyUndone(Conflict):
     code = "already_undone"
 
 
+class SessionNotFound(ServiceError):
+    status_code = 404
+    code = "session_not_found"
+
+
+# --- Conference days -------------------------------------------------------------------
+
+
+def conference_day(conference, moment):
+    """The conference day of ``moment``: 1 for the first day, by the date in the conference's time zone.
+
+    A moment before the first day (badges collected the evening before)
+    counts as the first day; later days go on counting after the last one.
+    """
+    local = timezone.localtime(moment, conference.tz).date()
+    return max(1, (local - conference.starts_on).days + 1)
+
+
+def day_date(conference, day):
+    """The date of conference day ``day``."""
+    return conference.starts_on + dt.timedelta(days=day - 1)
+
+
+def door_sessions(conference):
+    """The sessions a door can be switched to: every session of the conference but breaks and cancelled ones."""
+    sessions = (
+        Session.objects.filter(conference=conference, cancelled_at__isnull=True)
+        .exclude(kind=Session.Kind.BREAK)
+        .select_related("room")
+        .order_by("starts_at", "pk")
+    )
+    rows = []
+    for session in sessions:
+        start = timezone.localtime(session.starts_at, conference.tz)
+        where = f" · {session.room.name}" if session.room else ""
+        rows.append(
+            {
+                "id": session.pk,
+                "title": session.title,
+                "label": f"{start:%a} {start.day} {start:%b} {start:%H:%M}{where}: {session.title}",
+                "booking": session.kind == Session.Kind.WORKSHOP and bool(session.capacity),
+            }
+        )
+    return rows
+
+
+def find_session(conference, session_id):
+    """A session of ``conference`` by id (not cancelled), for its door; 404 ``session_not_found`` otherwise."""
+    session = (
+        Session.objects.filter(conference=conference, pk=session_id, cancelled_at__isnull=True)
+        .select_related("room")
+        .first()
+        if str(session_id).isdigit()
+        else None
+    )
+    if session is None:
+        raise SessionNotFound("There is no such session at this conference (or it was cancelled).")
+    return session
+
+
 @dataclass(frozen=True)
 class ScanAnswer:
     """What the door is told: the JSON body, and the HTTP status its result maps to."""
@@ -95,9 +170,11 @@ class ScanAnswer:
 # a check-in by id reads the same through find_delegate.
 
 
-def _with_live_checkin(queryset, registration_ref):
-    """Annotate the live check-in (if any) of each row's registration: one query, no second trip."""
-    live = CheckIn.objects.filter(registration=OuterRef(registration_ref), undone_at__isnull=True).order_by()
+def _with_live_checkin(queryset, registration_ref, day):
+    """Annotate the live main-door check-in (if any) on ``day`` of each row's registration: one query."""
+    live = CheckIn.objects.filter(
+        registration=OuterRef(registration_ref), undone_at__isnull=True, session__isnull=True, day=day
+    ).order_by()
     return queryset.annotate(
         live_checkin_id=Subquery(live.values("pk")[:1]),
         live_checked_in_at=Subquery(live.values("checked_in_at")[:1]),
@@ -143,18 +220,31 @@ def _refusal(result, detail, registration=None, **extra):
     return body
 
 
-def _already_checked_in(conference, registration, first_at, first_gate):
+def _several_days(conference):
+    return conference.ends_on > conference.starts_on
+
+
+def _already_checked_in(conference, registration, first_at, first_gate, day, session=None):
     where = f" at {first_gate}" if first_gate else ""
+    if session is not None:
+        what = f"already checked in to {session.title}"
+    elif _several_days(conference):
+        what = f"already checked in on day {day}"
+    else:
+        what = "already checked in"
+    extra = {"session": session.pk} if session is not None else {}
     return _refusal(
         ALREADY_CHECKED_IN,
-        f"{registration.display_badge_name} is already checked in: at {_when(first_at, conference)}{where}.",
+        f"{registration.display_badge_name} is {what}: at {_when(first_at, conference)}{where}.",
         registration,
         first_checked_in_at=_iso(first_at, conference),
         first_gate=first_gate,
+        day=day,
+        **extra,
     )
 
 
-def _decide(conference, registration, badge, live):
+def _decide(conference, registration, badge, live, day=1):
     """The verdict for a known (or unknown) registration, without writing anything.
 
     Returns the refusal body, or None when the delegate may be admitted.
@@ -192,7 +282,7 @@ def _decide(conference, registration, badge, live):
             registration,
         )
     if live is not None:
-        return _already_checked_in(conference, registration, *live)
+        return _already_checked_in(conference, registration, *live, day)
     return None
 
 
@@ -205,8 +295,22 @@ def _client_time(scanned_at, now):
     return min(scanned_at, now) if scanned_at <= now + CLIENT_CLOCK_SKEW else now
 
 
-def _admit(*, conference, registration, badge, gate, user, checked_in_at):
-    """Write the check-in; returns it and the ``admitted`` answer. The partial unique constraint may refuse it."""
+def _welcome(conference, registration, gate, day, returning, session):
+    """The green answer's sentence: a first arrival, a returning delegate ("Welcome back"), a session."""
+    where = f" at {gate}" if gate else ""
+    name = registration.display_badge_name
+    if session is not None:
+        return f"Welcome to {session.title}, {name}! Checked in{where}."
+    if returning:
+        return f"Welcome back, {name}! Day {day}: checked in{where}."
+    if _several_days(conference):
+        return f"Welcome, {name}! Day {day}: checked in{where}."
+    return f"Welcome, {name}! Checked in{where}."
+
+
+def _admit(*, conference, registration, badge, gate, user, checked_in_at, day, session=None):
+    """Write the check-in; returns it and the ``admitted`` answer. The partial unique constraints may refuse it."""
+    returning = session is None and bool(getattr(registration, "returning", False))
     checkin = CheckIn.objects.create(
         conference=conference,
         registration_id=registration.pk,
@@ -214,16 +318,22 @@ def _admit(*, conference, registration, badge, gate, user, checked_in_at):
         gate=gate,
         user=user,
         checked_in_at=checked_in_at,
+        day=day,
+        session=session,
     )
-    where = f" at {gate}" if gate else ""
-    return checkin, {
+    body = {
         "result": ADMITTED,
-        "detail": f"Welcome, {registration.display_badge_name}! Checked in{where}.",
+        "detail": _welcome(conference, registration, gate, day, returning, session),
         "registration": registration_summary(registration),
         "checkin_id": checkin.pk,
         "checked_in_at": _iso(checked_in_at, conference),
         "gate": gate,
+        "day": day,
+        "returning": returning,
     }
+    if session is not None:
+        body["session"] = session.pk
+    return checkin, body
 
 
 def _record_scan(*, conference, code, badge, checkin, gate, user, nonce, body, now, scanned_at):
@@ -243,7 +353,7 @@ def _record_scan(*, conference, code, badge, checkin, gate, user, nonce, body, n
     )
 
 
-def _write(*, conference, registration, badge, refusal, code, gate, nonce, user, scanned_at):
+def _write(*, conference, registration, badge, refusal, code, gate, nonce, user, scanned_at, when, day):
     """Record the verdict: the check-in (when admitting) and the scan row, together or not at all."""
     now = timezone.now()
     admitting = refusal is None
@@ -260,7 +370,8 @@ def _write(*, conference, registration, badge, refusal, code, gate, nonce, user,
                 badge=badge,
                 gate=gate,
                 user=user,
-                checked_in_at=_client_time(scanned_at, now),
+                checked_in_at=when,
+                day=day,
             )
         _record_scan(
             conference=conference,
@@ -284,24 +395,22 @@ def _replayed(conference, nonce):
     return ScanAnswer(response) if response else None
 
 
-def _live_checkin_now(registration):
-    """``(checked_in_at, gate)`` of the delegate's live check-in as committed now, or None."""
+def _live_checkin_now(registration, day):
+    """``(checked_in_at, gate)`` of the delegate's live main-door check-in on ``day`` as committed now, or None."""
     return (
-        CheckIn.objects.filter(registration_id=registration.pk, undone_at__isnull=True)
+        CheckIn.objects.filter(registration_id=registration.pk, undone_at__isnull=True, session__isnull=True, day=day)
         .values_list("checked_in_at", "gate")
         .first()
     )
 
 
-def _scan(*, conference, registration, badge, code, gate, nonce, user, scanned_at):
+def _scan(*, conference, registration, badge, code, gate, nonce, user, scanned_at, when, day):
     """Decide, then record; decide again if another door won the race for the same delegate."""
-    gate = (gate or "").strip()[:100]
-    nonce = (nonce or "").strip()[:100]
     live = None
     if registration is not None and registration.live_checkin_id is not None:
         live = (registration.live_checked_in_at, registration.live_gate)
     for _attempt in range(3):
-        refusal = _decide(conference, registration, badge, live)
+        refusal = _decide(conference, registration, badge, live, day)
         try:
             return _write(
                 conference=conference,
@@ -313,6 +422,8 @@ def _scan(*, conference, registration, badge, code, gate, nonce, user, scanned_a
                 nonce=nonce,
                 user=user,
                 scanned_at=scanned_at,
+                when=when,
+                day=day,
             )
         except IntegrityError:
             # Either this nonce was seen before (answer as then), or another door
@@ -322,21 +433,96 @@ def _scan(*, conference, registration, badge, code, gate, nonce, user, scanned_a
                 return replay
             if registration is None or refusal is not None:
                 raise
-            live = _live_checkin_now(registration)  # None: the other check-in was undone meanwhile; decide again
+            live = _live_checkin_now(registration, day)  # None: the other check-in was undone meanwhile; decide again
     raise IntegrityError("The check-in kept conflicting with concurrent scans.")
 
 
-def scan_badge(*, conference, code, gate="", nonce="", user=None, scanned_at=None):
+def _scan_session(*, conference, session, registration, badge, code, gate, nonce, user, scanned_at, when, day):
+    """Admission at a session's door, decided under a lock on the session row (its places are limited)."""
+    try:
+        with transaction.atomic():
+            locked = Session.objects.select_for_update().get(pk=session.pk)
+            refusal = _decide(conference, registration, badge, None, day)
+            if refusal is None:
+                refusal = _session_refusal(conference, locked, registration, day)
+            checkin, body = None, refusal
+            if refusal is None:
+                checkin, body = _admit(
+                    conference=conference,
+                    registration=registration,
+                    badge=badge,
+                    gate=gate,
+                    user=user,
+                    checked_in_at=when,
+                    day=day,
+                    session=locked,
+                )
+            _record_scan(
+                conference=conference,
+                code=code,
+                badge=badge,
+                checkin=checkin,
+                gate=gate,
+                user=user,
+                nonce=nonce,
+                body=body,
+                now=timezone.now(),
+                scanned_at=scanned_at,
+            )
+        return ScanAnswer(body)
+    except IntegrityError:
+        replay = _replayed(conference, nonce)
+        if replay is None:
+            raise
+        return replay
+
+
+def _session_refusal(conference, session, registration, day):
+    """Whether a confirmed delegate may enter ``session`` (locked): already in, not booked, full; None admits."""
+    live = session.checkins.filter(undone_at__isnull=True).order_by()
+    mine = live.filter(registration_id=registration.pk).values_list("checked_in_at", "gate").first()
+    if mine is not None:
+        return _already_checked_in(conference, registration, *mine, day, session=session)
+    booking_needed = session.kind == Session.Kind.WORKSHOP and session.capacity
+    if booking_needed and not registration.workshops.filter(pk=session.pk).exists():
+        return _refusal(
+            NOT_BOOKED,
+            f"{registration.full_name} has not booked {session.title}: its places are for those who did.",
+            registration,
+            session=session.pk,
+        )
+    if session.capacity and live.count() >= session.capacity:
+        return _refusal(
+            SESSION_FULL,
+            f"{session.title} is full: all {session.capacity} places are taken.",
+            registration,
+            session=session.pk,
+        )
+    return None
+
+
+def _clean(gate, nonce, scanned_at, conference):
+    gate = (gate or "").strip()[:100]
+    nonce = (nonce or "").strip()[:100]
+    when = _client_time(scanned_at, timezone.now())
+    return gate, nonce, when, conference_day(conference, when)
+
+
+def scan_badge(*, conference, code, gate="", nonce="", user=None, scanned_at=None, session=None):
     """Decide one scan of a badge code at a door of ``conference``, and record it.
 
     ``code`` is what the scanner typed or the camera read; ``nonce`` the
     client's id of this scan (sent again, the same answer comes back and
     nothing new is recorded); ``scanned_at`` the client's time of the scan,
-    for scans queued by a door while offline.
+    for scans queued by a door while offline (its conference day is the
+    scan's day); ``session`` a session of the conference (see
+    :func:`find_session`) when the door is that session's.
     """
+    gate, nonce, when, day = _clean(gate, nonce, scanned_at, conference)
     raw = str(code or "")
-    badge = find_badge(raw)
-    return _scan(
+    badge = find_badge(raw, day)
+    scan = _scan if session is None else functools.partial(_scan_session, session=session)
+    return scan(
         conference=conference,
         registration=badge.registration if badge else None,
         badge=badge,
@@ -345,20 +531,26 @@ def scan_badge(*, conference, code, gate="", nonce="", user=None, scanned_at=Non
         nonce=nonce,
         user=user,
         scanned_at=scanned_at,
+        when=when,
+        day=day,
     )
 
 
-def check_in_registration(*, conference, registration_id, gate="", nonce="", user=None, scanned_at=None):
+def check_in_registration(*, conference, registration_id, gate="", nonce="", user=None, scanned_at=None, session=None):
     """Check a delegate in without their badge (found by a search at the desk): the same rules as a scan."""
-    return _scan(
+    gate, nonce, when, day = _clean(gate, nonce, scanned_at, conference)
+    scan = _scan if session is None else functools.partial(_scan_session, session=session)
+    return scan(
         conference=conference,
-        registration=find_delegate(registration_id),
+        registration=find_delegate(registration_id, day),
         badge=None,
         code="",
         gate=gate,
         nonce=nonce,
         user=user,
         scanned_at=scanned_at,
+        when=when,
+        day=day,
     )
 
 
@@ -388,14 +580,23 @@ def undo_checkin(*, conference, checkin_id, user=None):
         "detail": f"Check-in of {registration.full_name} undone: they can be checked in again.",
         "checkin_id": checkin.pk,
         "undone_at": _iso(checkin.undone_at, conference),
+        "day": checkin.day,
+        "session": checkin.session_id,
         "registration": registration_summary(registration),
     }
 
 
-def search_delegates(*, conference, q):
-    """Delegates of ``conference`` whose name, badge name, organisation or e-mail contain every word of ``q``.
+def _today(conference, now=None):
+    return conference_day(conference, now or timezone.now())
 
-    Returns a queryset (the caller paginates) annotated with the live check-in.
+
+def search_delegates(*, conference, q):
+    """Delegates of ``conference`` whose name, badge name or organisation contain every word of ``q``,
+    whatever the case and accents; or the one whose e-mail address ``q`` is, typed whole.
+
+    Returns a queryset of at most :data:`SEARCH_LIMIT` (the caller pages it)
+    annotated with today's live main-door check-in. Nothing in it shows an
+    e-mail address: the door never needs one.
     """
     q = " ".join((q or "").split())
     if len(q) < SEARCH_MIN_LENGTH:
@@ -403,20 +604,34 @@ def search_delegates(*, conference, q):
             f"Type at least {SEARCH_MIN_LENGTH} characters of a name, an organisation or an e-mail address."
         )
     queryset = Registration.objects.filter(conference=conference)
-    for word in q.split(" ")[:5]:
-        queryset = queryset.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(badge_name__icontains=word)
-            | Q(email__icontains=word)
-            | Q(invitation__organisation__name__icontains=word)
+    if "@" in q and " " not in q:
+        queryset = queryset.filter(email__iexact=q)
+    else:
+        queryset = queryset.annotate(
+            folded=Folded(_concat("first_name", "last_name", "badge_name", "invitation__organisation__name"))
         )
+        for word in fold(q).split(" ")[:5]:
+            queryset = queryset.filter(folded__contains=word)
     queryset = queryset.select_related("invitation__organisation")
-    return _with_live_checkin(queryset, "pk").order_by("last_name", "first_name", "pk")
+    return _with_live_checkin(queryset, "pk", _today(conference)).order_by("last_name", "first_name", "pk")
+
+
+def _concat(*fields):
+    """The fields joined by a separator (a search word never spans two of them)."""
+    parts = []
+    for field in fields:
+        if parts:
+            parts.append(Value(" | "))
+        parts.append(Coalesce(field, Value("")))
+    return Concat(*parts, output_field=CharField())
 
 
 def delegate_row(registration, conference):
-    """A search result or an offline-list entry: what the door needs to know about one delegate."""
+    """A search result or an offline-list entry: what the door needs to know about one delegate.
+
+    ``checked_in_at``, ``checkin_id`` and ``gate`` are those of today's
+    main-door check-in (None when not checked in today).
+    """
     return {
         **registration_summary(registration),
         "status": registration.status,
@@ -426,54 +641,153 @@ def delegate_row(registration, conference):
     }
 
 
-def checkin_stats(*, conference):
-    """Arrivals: confirmed delegates, those checked in now, by gate, per quarter hour. Three queries."""
-    registered = Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED).count()
+def _quarter_hours(buckets, tz):
+    """Quarter hours from the first arrival to the last, with empty ones only inside hours that had arrivals."""
+    if not buckets:
+        return []
+    first, last = min(buckets), max(buckets)
+    busy_hours = {start.replace(minute=0) for start in buckets}
+    quarters = int((last - first) / dt.timedelta(minutes=15)) + 1
+    if quarters > 4 * 24 * 31:  # a long stretch: only the quarters that had arrivals
+        starts = sorted(buckets)
+    else:
+        starts = [first + dt.timedelta(minutes=15 * i) for i in range(quarters)]
+        starts = [start for start in starts if start.replace(minute=0) in busy_hours]
+    return [{"start": s.astimezone(tz).isoformat(), "count": buckets.get(s, 0)} for s in starts]
+
+
+def checkin_stats(*, conference, session=None, now=None):
+    """Arrivals at the main door (or at ``session``'s door): registered, checked in, today, by day, by gate,
+    per quarter hour. Three queries.
+
+    ``checked_in`` counts delegates admitted at least once (on any day);
+    ``today`` those admitted on the conference-time-zone date of ``now``;
+    ``by_day`` and ``per_quarter_hour`` count admissions, ``by_gate`` too.
+    """
+    confirmed = Registration.objects.filter(conference=conference, status=Registration.Status.CONFIRMED)
+    if session is not None and session.kind == Session.Kind.WORKSHOP and session.capacity:
+        confirmed = confirmed.filter(workshops=session)
+    registered = confirmed.count()
     live = CheckIn.objects.filter(
         conference=conference, undone_at__isnull=True, registration__status=Registration.Status.CONFIRMED
     ).order_by()
-    by_gate = {}
-    for gate, count in live.values_list("gate").annotate(n=Count("pk")).values_list("gate", "n"):
-        by_gate[gate or "Unnamed door"] = by_gate.get(gate or "Unnamed door", 0) + count
-    tz = conference.tz
-    buckets = {}
-    minutes = (
+    live = live.filter(session=session) if session is not None else live.filter(session__isnull=True)
+    checked_in = live.values("registration_id").distinct().count()
+    by_gate, by_day, buckets = {}, {}, {}
+    rows = (
         live.annotate(minute=TruncMinute("checked_in_at", tzinfo=dt.UTC))
-        .values("minute")
+        .values("gate", "day", "minute")
         .annotate(n=Count("pk"))
-        .values_list("minute", "n")
+        .values_list("gate", "day", "minute", "n")
     )
-    for minute, count in minutes:
+    for gate, day, minute, count in rows:
+        by_gate[gate or "Unnamed door"] = by_gate.get(gate or "Unnamed door", 0) + count
+        by_day[day] = by_day.get(day, 0) + count
         # Every time zone's offset is a whole number of quarter hours, so UTC quarters are local quarters.
         start = minute.replace(minute=minute.minute - minute.minute % 15, second=0, microsecond=0)
         buckets[start] = buckets.get(start, 0) + count
-    per_quarter_hour = []
-    if buckets:
-        first, last = min(buckets), max(buckets)
-        quarters = int((last - first) / dt.timedelta(minutes=15)) + 1
-        if quarters <= 4 * 24 * 7:  # fill the gaps, up to a week of quarters
-            starts = [first + dt.timedelta(minutes=15 * i) for i in range(quarters)]
-        else:
-            starts = sorted(buckets)
-        per_quarter_hour = [{"start": s.astimezone(tz).isoformat(), "count": buckets.get(s, 0)} for s in starts]
-    return {
+    stats = {
         "registered": registered,
-        "checked_in": sum(by_gate.values()),
+        "checked_in": checked_in,
+        "today": by_day.get(_today(conference, now), 0),
+        "by_day": [
+            {"date": day_date(conference, day).isoformat(), "checked_in": count}
+            for day, count in sorted(by_day.items())
+        ],
         "by_gate": dict(sorted(by_gate.items())),
-        "per_quarter_hour": per_quarter_hour,
+        "per_quarter_hour": _quarter_hours(buckets, conference.tz),
     }
+    if session is not None:
+        stats["session"] = {"id": session.pk, "title": session.title, "capacity": session.capacity}
+    return stats
+
+
+def day_label(moment):
+    """'Tue 1 Dec': the date on every arrivals label, so two days never look alike."""
+    return f"{moment:%a} {moment.day} {moment:%b}"
+
+
+def arrival_days(conference, per_quarter_hour):
+    """The quarter hours of :func:`checkin_stats`, grouped by conference-time-zone date, with labels and bars.
+
+    ``[{"date", "label", "arrivals", "quarters": [{"start", "label", "count", "percent"}]}]``; every
+    quarter's label carries its date ("Tue 1 Dec 09:15"), and bars are against the busiest quarter of all.
+    """
+    peak = max((quarter["count"] for quarter in per_quarter_hour), default=0) or 1
+    days = {}
+    for quarter in per_quarter_hour:
+        start = dt.datetime.fromisoformat(quarter["start"]).astimezone(conference.tz)
+        day = days.setdefault(
+            start.date(), {"date": start.date().isoformat(), "label": day_label(start), "arrivals": 0, "quarters": []}
+        )
+        day["arrivals"] += quarter["count"]
+        day["quarters"].append(
+            {
+                "start": quarter["start"],
+                "label": f"{day_label(start)} {start:%H:%M}",
+                "count": quarter["count"],
+                "percent": round(100 * quarter["count"] / peak),
+            }
+        )
+    return list(days.values())
+
+
+def _door_registrations(conference):
+    """Every delegate of ``conference`` with only what :func:`delegate_row` reads, sorted by name.
+
+    Tens of thousands of full rows cost seconds in model instances: one flat
+    query instead, a partial Registration a row, and one Invitation (with its
+    organisation) per invitation, shared by its delegates. Today's check-in
+    is set by the caller, from the check-ins it reads anyway.
+    """
+    invitations = {}
+    rows = (
+        Registration.objects.filter(conference=conference)
+        .order_by("last_name", "first_name", "pk")
+        .values_list(
+            "id",
+            "first_name",
+            "last_name",
+            "badge_name",
+            "status",
+            "invitation_id",
+            "invitation__category",
+            "invitation__organisation_id",
+            "invitation__organisation__name",
+        )
+    )
+    for pk, first_name, last_name, badge_name, status, invitation_id, category, organisation_id, organisation in rows:
+        registration = partial_instance(
+            Registration,
+            id=pk,
+            first_name=first_name,
+            last_name=last_name,
+            badge_name=badge_name,
+            status=status,
+            invitation_id=invitation_id,
+        )
+        invitation = invitations.get(invitation_id)
+        if invitation is None:
+            invitation = partial_instance(
+                Invitation, id=invitation_id, category=category, organisation_id=organisation_id
+            )
+            invitation.organisation = partial_instance(Organisation, id=organisation_id, name=organisation)
+            invitations[invitation_id] = invitation
+        registration.invitation = invitation
+        yield registration
 
 
 def door_list(*, conference):
-    """What an offline door holds: every delegate with the SHA-256 of their badge codes, never the codes.
+    """What an offline door holds: every delegate with the SHA-256 of their badge codes, never the codes,
+    their main-door check-ins by conference day (``checkins``) and the workshops they booked
+    (``workshops``, for a session's door), never an e-mail address.
 
     Confirmed delegates without a badge yet get one now (in one insert), so a
     badge printed after the list was downloaded is still recognised offline.
     """
     issue_missing_badges(conference)
-    registrations = _with_live_checkin(
-        Registration.objects.filter(conference=conference).select_related("invitation__organisation"), "pk"
-    ).order_by("last_name", "first_name", "pk")
+    today = _today(conference)
+    registrations = _door_registrations(conference)
     hashes = {}
     for registration_id, code, revoked_at in (
         Badge.objects.filter(registration__conference=conference)
@@ -485,18 +799,47 @@ def door_list(*, conference):
             entry["current"] = code_digest(code)
         else:
             entry["revoked"].append(code_digest(code))
+    days = {}
+    for registration_id, day, at, gate, checkin_id in (
+        CheckIn.objects.filter(conference=conference, undone_at__isnull=True, session__isnull=True)
+        .order_by("day")
+        .values_list("registration_id", "day", "checked_in_at", "gate", "pk")
+    ):
+        days.setdefault(registration_id, []).append(
+            {"day": day, "checked_in_at": _iso(at, conference), "gate": gate, "checkin_id": checkin_id, "at": at}
+        )
+    booked = {}
+    for registration_id, session_id in (
+        Registration.workshops.through.objects.filter(registration__conference=conference)
+        .order_by("session_id")
+        .values_list("registration_id", "session_id")
+    ):
+        booked.setdefault(registration_id, []).append(session_id)
     delegates = []
     for registration in registrations:
         entry = hashes.get(registration.pk, {"current": None, "revoked": []})
+        checkins = days.get(registration.pk, [])
+        live = next((checkin for checkin in checkins if checkin["day"] == today), None)
+        registration.live_checkin_id = live["checkin_id"] if live else None
+        registration.live_checked_in_at = live["at"] if live else None
+        registration.live_gate = live["gate"] if live else None
         delegates.append(
             {
                 **delegate_row(registration, conference),
                 "code_sha256": entry["current"],
                 "revoked_sha256": sorted(entry["revoked"]),
+                "checkins": [{key: value for key, value in checkin.items() if key != "at"} for checkin in checkins],
+                "workshops": booked.get(registration.pk, []),
             }
         )
     return {
-        "conference": {"slug": conference.slug, "name": conference.name, "timezone": conference.timezone},
+        "conference": {
+            "slug": conference.slug,
+            "name": conference.name,
+            "timezone": conference.timezone,
+            "starts_on": conference.starts_on.isoformat(),
+            "ends_on": conference.ends_on.isoformat(),
+        },
         "count": len(delegates),
         "delegates": delegates,
     }
@@ -504,6 +847,12 @@ def door_list(*, conference):
 
 __all__ = [
     "HTTP_STATUS",
+    "arrival_days",
+    "conference_day",
+    "day_label",
+    "day_date",
+    "door_sessions",
+    "find_session",
     "ScanAnswer",
     "check_in_registration",
     "checkin_stats",

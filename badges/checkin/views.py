@@ -5,11 +5,11 @@ done by the ES modules of ``static/js/door/`` (scan, camera, offline list and qu
 ``static/js/arrivals.js`` (polling the stats), against :mod:`badges.checkin.api`.
 """
 
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -42,8 +42,16 @@ def door(request, slug=None):
     conference = get_object_or_404(Conference, slug=slug) if slug else Conference.objects.current()
     context = {"conference": conference, "conferences": conferences}
     if conference is not None:
+        context["sessions"] = checkin.door_sessions(conference)
         context["door_config"] = {
-            "conference": {"slug": conference.slug, "name": conference.name, "timezone": conference.timezone},
+            "conference": {
+                "slug": conference.slug,
+                "name": conference.name,
+                "timezone": conference.timezone,
+                "starts_on": conference.starts_on.isoformat(),
+                "ends_on": conference.ends_on.isoformat(),
+            },
+            "sessions": context["sessions"],
             "urls": _checkin_urls(conference),
             "vendor": static("vendor/barcode-detector/"),
             "service_worker": reverse("door-service-worker"),
@@ -61,23 +69,31 @@ def service_worker(request):
 
 @organiser_required
 def arrivals(request, slug):
-    """Organisers follow arrivals live: checked in against registered, per gate, per quarter hour."""
+    """Organisers follow arrivals live: checked in against registered, today, by day, per gate, and per
+    quarter hour grouped by day (only the hours that had arrivals, the date on every label); at the main
+    door, or at a session's door with ``?session=<id>``."""
     conference = get_object_or_404(Conference, slug=slug)
-    stats = checkin.checkin_stats(conference=conference)
-    quarters = [
-        {**quarter, "label": datetime.fromisoformat(quarter["start"]).strftime("%a %H:%M")}
-        for quarter in stats["per_quarter_hour"]
-    ]
+    session = None
+    if request.GET.get("session"):
+        try:
+            session = checkin.find_session(conference, request.GET["session"])
+        except checkin.SessionNotFound as error:
+            raise Http404(str(error)) from error
+    stats = checkin.checkin_stats(conference=conference, session=session)
+    stats_url = reverse("api-checkin-stats", args=[conference.slug])
     return render(
         request,
         "badges/arrivals.html",
         {
             "conference": conference,
             "stats": stats,
-            "quarters": quarters,
-            "peak": max([q["count"] for q in quarters], default=0),
+            "days": checkin.arrival_days(conference, stats["per_quarter_hour"]),
+            "gate_total": sum(stats["by_gate"].values()),
+            "by_day": [{**day, "label": checkin.day_label(date.fromisoformat(day["date"]))} for day in stats["by_day"]],
+            "session": session,
+            "sessions": checkin.door_sessions(conference),
             "arrivals_config": {
-                "stats": reverse("api-checkin-stats", args=[conference.slug]),
+                "stats": f"{stats_url}?session={session.pk}" if session else stats_url,
                 "timezone": conference.timezone,
             },
         },

@@ -1,9 +1,11 @@
-// The arrivals count at the top: checked in (the server's figure plus this door's queued admissions)
-// against registered.
+// The arrivals count at the top: checked in today at the main door, or in the session at a session's
+// door (the server's figure plus this door's queued admissions), against registered.
 import { $, urls } from "./config.js";
 import { get } from "./api.js";
 import { setOnline } from "./network.js";
-import { owed } from "./queue.js";
+import { today } from "./days.js";
+import { owedToday } from "./queue.js";
+import { currentSession } from "./session.js";
 
 let arrivals = null;
 let registered = null;
@@ -22,11 +24,12 @@ export function countArrival(delta) {
 export async function refreshStats() {
   if (navigator.onLine === false) return;
   try {
-    const response = await get(urls.stats);
+    const session = currentSession();
+    const response = await get(session ? `${urls.stats}?session=${session.id}` : urls.stats);
     if (!response.ok) return;
     const stats = await response.json();
     setOnline(true);
-    arrivals = stats.checked_in + owed().length;
+    arrivals = (session ? stats.checked_in : stats.today) + owedToday(session ? `s${session.id}` : today());
     registered = stats.registered;
     renderArrivals();
   } catch {

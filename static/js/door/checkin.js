@@ -8,6 +8,7 @@ import { isLoggedOut, isOnline, setLoggedOut, setOnline } from "./network.js";
 import { decideOffline, remember } from "./offline-list.js";
 import { enqueue, sync, waiting } from "./queue.js";
 import { showAnswer } from "./screen.js";
+import { currentSession } from "./session.js";
 
 const SCAN_TIMEOUT_MS = 2500; // past this the door answers from its list and queues the scan
 
@@ -18,12 +19,16 @@ function newNonce() {
 }
 
 export async function submitScan(target) {
-  const scan = { ...target, gate: gate(), nonce: newNonce(), scanned_at: new Date().toISOString() };
+  const session = currentSession();
+  const scan = {
+    ...target, gate: gate(), nonce: newNonce(), scanned_at: new Date().toISOString(),
+    ...(session ? { session: session.id, session_info: session } : {}),
+  };
   // After a failed request the door answers from its list at once (no 2.5 s wait per person);
   // the queue's retries and the stats poll find out when the server answers again.
   if (isOnline() && !isLoggedOut() && navigator.onLine !== false) {
     try {
-      const payload = { ...target, gate: scan.gate, nonce: scan.nonce };
+      const payload = { ...target, gate: scan.gate, nonce: scan.nonce, ...(session ? { session: session.id } : {}) };
       const response = await postJSON(urls.scan, payload, SCAN_TIMEOUT_MS);
       if ([200, 404, 409].includes(response.status)) {
         const body = await response.json();

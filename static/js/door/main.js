@@ -8,11 +8,12 @@
 import { refreshStats, renderArrivals } from "./arrivals.js";
 import { gate, renderGate, wireGate } from "./gate.js";
 import { listenToTheBrowser, renderNetwork } from "./network.js";
-import { loadStoredList, refreshList, renderListStatus } from "./offline-list.js";
+import { loadStoredList, refreshList, renderListStatus, wipeList } from "./offline-list.js";
 import { registerServiceWorker } from "./page-cache.js";
 import { onSynced, owed, renderReport, sync, waiting, wireReport } from "./queue.js";
 import { barcodeDetector, focusCodeInput, focusScanner, wireScanner } from "./scanner.js";
 import { onHidden, wireScreen } from "./screen.js";
+import { onSessionChange, renderSession, wireSession } from "./session.js";
 import { refreshSearch, wireSearch } from "./search.js";
 import { wireUndoButton } from "./undo.js";
 
@@ -30,11 +31,14 @@ wireScreen();
 onHidden(focusScanner);
 wireUndoButton(refreshSearch);
 wireSearch();
+wireSession();
+onSessionChange(refreshStats);
 wireReport();
 onSynced(refreshStats);
 listenToTheBrowser();
 
 renderGate();
+renderSession();
 renderNetwork();
 renderReport();
 renderArrivals();
@@ -49,4 +53,11 @@ setInterval(() => {
   if (waiting()) sync();
 }, SYNC_RETRY_MS);
 registerServiceWorker();
+const logout = document.getElementById("logout-form");
+if (logout) {
+  logout.addEventListener("submit", (event) => {
+    event.preventDefault();
+    wipeList().finally(() => logout.submit());
+  });
+}
 document.body.dataset.doorReady = "true";

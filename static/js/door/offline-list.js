@@ -3,6 +3,7 @@
 // offline, the door decides a scan from it with the same verdicts as badges.checkin.
 import { $, formatTime, slug, urls } from "./config.js";
 import { get } from "./api.js";
+import { conferenceDay, today } from "./days.js";
 import { codeDigest } from "./hash.js";
 import { setOnline } from "./network.js";
 import { store } from "./storage.js";
@@ -44,9 +45,14 @@ let list = null;
 const byHash = new Map();
 const byRevokedHash = new Map();
 const byId = new Map();
-// What this door knows of check-ins beyond the list: {registration id: {at, gate, checkin_id, nonce?} | null (undone)}.
+// What this door knows of check-ins beyond the list, by delegate and scope (a conference day at the
+// main door, "s<id>" at a session's door): {"<registration id>:<scope>": {at, gate, checkin_id, nonce?} | null (undone)}.
 let local = store.get(KEY.local, {});
 const saveLocal = () => store.set(KEY.local, local);
+
+// The scope of an answer or a scan: the session's door, or the conference day at the main door.
+export const scopeOf = ({ session, day }) => (session ? `s${session}` : day);
+const keyOf = (id, scope) => `${id}:${scope}`;
 
 function indexList(data) {
   list = data;
@@ -65,6 +71,23 @@ export function renderListStatus() {
   $("list-status").textContent = list
     ? `Offline list: ${list.count} delegates, downloaded at ${formatTime(list.downloaded_at)}.`
     : "Offline list not downloaded yet.";
+}
+
+// Logging out wipes the list and what this door knew of check-ins (names of every delegate) from the
+// device; scans still waiting stay queued for the next login.
+export async function wipeList() {
+  list = null;
+  byHash.clear();
+  byRevokedHash.clear();
+  byId.clear();
+  local = {};
+  saveLocal();
+  store.set(KEY.etag, null);
+  try {
+    await listStore.run("readwrite", (lists) => lists.delete(KEY.list));
+  } catch {
+    /* nothing stored */
+  }
 }
 
 // The list kept on the device, until the download answers (a page reloaded offline works from it).
@@ -93,9 +116,10 @@ export async function refreshList(owed) {
     const data = await response.json();
     data.downloaded_at = new Date().toISOString();
     indexList(data);
-    // The fresh list holds every check-in the server knows; keep only what the queue still owes it.
+    // The fresh list holds every main-door check-in the server knows; keep only what the queue still
+    // owes it, and the session doors' check-ins (the list does not carry those).
     const stillOwed = new Set(owed());
-    local = Object.fromEntries(Object.entries(local).filter(([id]) => stillOwed.has(Number(id))));
+    local = Object.fromEntries(Object.entries(local).filter(([key]) => stillOwed.has(key) || key.includes(":s")));
     saveLocal();
     try {
       await listStore.set(KEY.list, data);
@@ -108,9 +132,20 @@ export async function refreshList(owed) {
   }
 }
 
-function liveCheckin(delegate) {
-  if (Object.hasOwn(local, delegate.id)) return local[delegate.id];
-  return delegate.checked_in_at ? { at: delegate.checked_in_at, gate: delegate.gate, checkin_id: delegate.checkin_id } : null;
+// The delegate's live check-in in a scope (a day at the main door, or a session), or null.
+function liveCheckin(delegate, scope) {
+  const key = keyOf(delegate.id, scope);
+  if (Object.hasOwn(local, key)) return local[key];
+  const known = typeof scope === "number" ? (delegate.checkins || []).find((checkin) => checkin.day === scope) : null;
+  return known ? { at: known.checked_in_at, gate: known.gate, checkin_id: known.checkin_id } : null;
+}
+
+// Admitted at the main door on an earlier day (and not undone): the answer is a "welcome back".
+function returning(delegate, day) {
+  for (let earlier = 1; earlier < day; earlier += 1) {
+    if (liveCheckin(delegate, earlier)) return true;
+  }
+  return false;
 }
 
 // The delegate as the answer screen and the scan API name them: the one place a list entry becomes one.
@@ -144,23 +179,40 @@ function decide(scan, hash) {
   if (delegate.status !== "confirmed") {
     return { result: "cancelled", detail: `${delegate.name}'s registration was cancelled: send them to the desk.`, registration };
   }
-  const live = liveCheckin(delegate);
+  const day = conferenceDay(scan.scanned_at);
+  const session = scan.session_info || null;
+  const scope = scopeOf({ session: session && session.id, day });
+  const live = liveCheckin(delegate, scope);
   if (live) {
     const where = live.gate ? ` at ${live.gate}` : "";
+    const what = session ? `already checked in to ${session.title}` : severalDays() ? `already checked in on day ${day}` : "already checked in";
     return {
       result: "already_checked_in",
-      detail: `${delegate.badge_name} is already checked in: at ${formatTime(live.at)}${where}.`,
-      registration, first_checked_in_at: live.at, first_gate: live.gate || "",
+      detail: `${delegate.badge_name} is ${what}: at ${formatTime(live.at)}${where}.`,
+      registration, first_checked_in_at: live.at, first_gate: live.gate || "", day, ...(session ? { session: session.id } : {}),
     };
   }
-  local[delegate.id] = { at: scan.scanned_at, gate: scan.gate, checkin_id: null, nonce: scan.nonce };
+  if (session && session.booking && !(delegate.workshops || []).includes(session.id)) {
+    return {
+      result: "not_booked", detail: `${delegate.name} has not booked ${session.title}: its places are for those who did.`,
+      registration, session: session.id,
+    };
+  }
+  local[keyOf(delegate.id, scope)] = { at: scan.scanned_at, gate: scan.gate, checkin_id: null, nonce: scan.nonce };
   saveLocal();
+  const back = !session && returning(delegate, day);
   const where = scan.gate ? ` at ${scan.gate}` : "";
+  let detail = `Welcome, ${delegate.badge_name}! Checked in${where}.`;
+  if (session) detail = `Welcome to ${session.title}, ${delegate.badge_name}! Checked in${where}.`;
+  else if (back) detail = `Welcome back, ${delegate.badge_name}! Day ${day}: checked in${where}.`;
+  else if (severalDays()) detail = `Welcome, ${delegate.badge_name}! Day ${day}: checked in${where}.`;
   return {
-    result: "admitted", detail: `Welcome, ${delegate.badge_name}! Checked in${where}.`,
-    registration, checked_in_at: scan.scanned_at, gate: scan.gate, queued_nonce: scan.nonce,
+    result: "admitted", detail, registration, checked_in_at: scan.scanned_at, gate: scan.gate,
+    queued_nonce: scan.nonce, day, returning: back, ...(session ? { session: session.id } : {}),
   };
 }
+
+const severalDays = () => Boolean(list && list.conference.ends_on > list.conference.starts_on);
 
 // Hashing is asynchronous (WebCrypto), so decisions are made one after another, in the order the
 // scans came: the same badge scanned twice in a row is admitted once, then refused.
@@ -175,11 +227,12 @@ export function decideOffline(scan) {
 // What an answer from the server tells this door about a delegate's check-in.
 export function remember(body) {
   const person = body.registration;
-  if (!person) return;
+  if (!person || !body.day) return;
+  const key = keyOf(person.id, scopeOf(body));
   if (body.result === "admitted") {
-    local[person.id] = { at: body.checked_in_at, gate: body.gate, checkin_id: body.checkin_id };
+    local[key] = { at: body.checked_in_at, gate: body.gate, checkin_id: body.checkin_id };
   } else if (body.result === "already_checked_in") {
-    local[person.id] = { at: body.first_checked_in_at, gate: body.first_gate, checkin_id: null };
+    local[key] = { at: body.first_checked_in_at, gate: body.first_gate, checkin_id: null };
   } else {
     return;
   }
@@ -189,31 +242,43 @@ export function remember(body) {
 // The server answered a queued scan: forget the offline admission it stood for (remember() follows).
 export function settle(answer, nonce) {
   const person = answer.registration;
-  if (person && local[person.id] && local[person.id].nonce === nonce) {
-    delete local[person.id];
-    saveLocal();
+  if (!person) return;
+  for (const [key, value] of Object.entries(local)) {
+    if (key.startsWith(`${person.id}:`) && value && value.nonce === nonce) delete local[key];
   }
+  saveLocal();
 }
 
-// A check-in undone (on the server, or still in the queue).
-export function forget(registrationId) {
-  local[registrationId] = null;
+// A check-in undone (on the server, or still in the queue), in its scope.
+export function forget(registrationId, scope) {
+  local[keyOf(registrationId, scope)] = null;
   saveLocal();
 }
 
 // The check-in id this door knows for a delegate (for an undo of an answer given before the server's id).
-export const knownCheckinId = (registrationId) => (local[registrationId] ? local[registrationId].checkin_id : null);
+export const knownCheckinId = (registrationId, scope) => {
+  const known = local[keyOf(registrationId, scope)];
+  return known ? known.checkin_id : null;
+};
 
-const fold = (text) => String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+// The same folding as badges.checkin.folding.fold: lower case, no accents ("Łukasz" → "lukasz").
+const LETTERS = { ł: "l", ø: "o", đ: "d", ð: "d", ħ: "h", ı: "i", ß: "ss", æ: "ae", œ: "oe", þ: "th" };
+export const fold = (text) =>
+  String(text || "").toLowerCase().replace(/[łøđðħıßæœþ]/g, (c) => LETTERS[c]).normalize("NFKD").replace(/\p{M}/gu, "");
 
-// Search without the network: the list, with this door's own check-ins.
+// Search without the network: the list (names and organisations; it holds no e-mail addresses),
+// with this door's own check-ins of today.
 export function searchList(q) {
   const words = fold(q).split(/\s+/).filter(Boolean);
+  const day = today();
   return (list ? list.delegates : [])
-    .filter((d) => words.every((w) => fold(`${d.name} ${d.badge_name} ${d.organisation}`).includes(w)))
+    .filter((d) => {
+      if (!d.folded) d.folded = fold(`${d.name} | ${d.badge_name} | ${d.organisation}`);
+      return words.every((w) => d.folded.includes(w));
+    })
     .slice(0, 20)
     .map((d) => {
-      const live = liveCheckin(d);
-      return { ...d, checked_in_at: live ? live.at : null, gate: live ? live.gate : "", checkin_id: live ? live.checkin_id : null };
+      const live = liveCheckin(d, day);
+      return { ...d, checked_in_at: live ? live.at : null, gate: live ? live.gate : "", checkin_id: live ? live.checkin_id : null, day };
     });
 }

@@ -2,7 +2,7 @@
 // takes them back through the sync API; what the server then decided otherwise goes to the report.
 import { $, formatTime, slug, urls } from "./config.js";
 import { postJSON } from "./api.js";
-import { remember, settle } from "./offline-list.js";
+import { remember, scopeOf, settle } from "./offline-list.js";
 import { countWaitingWith, isOnline, renderNetwork, setLoggedOut, setOnline, whenBackOnline } from "./network.js";
 import { store } from "./storage.js";
 
@@ -25,11 +25,16 @@ function saveQueue() {
 
 export const waiting = () => queue.length;
 
-// The registration ids admitted offline that the server has not heard of yet.
-export const owed = () => queue.filter((scan) => scan.local_result === "admitted").map((scan) => scan.registration_id);
+// The admissions decided offline that the server has not heard of yet, as "<registration id>:<scope>".
+export const owed = () => queue.filter((scan) => scan.local_result === "admitted").map((scan) => scan.local_key);
+
+// Admissions owed today at this door (the arrivals figure adds them to the server's).
+export const owedToday = (scope) => queue.filter((scan) => scan.local_result === "admitted" && scan.local_key.endsWith(`:${scope}`)).length;
 
 export function enqueue(scan, body) {
-  queue.push({ ...scan, local_result: body.result, registration_id: body.registration ? body.registration.id : null });
+  const registrationId = body.registration ? body.registration.id : null;
+  const localKey = registrationId === null ? null : `${registrationId}:${scopeOf(body)}`;
+  queue.push({ ...scan, local_result: body.result, registration_id: registrationId, local_key: localKey });
   saveQueue();
 }
 
@@ -51,7 +56,9 @@ export async function sync() {
   const batch = queue.slice(0, BATCH);
   try {
     const response = await postJSON(urls.sync, {
-      scans: batch.map(({ code, registration, gate, nonce, scanned_at }) => ({ ...(registration ? { registration } : { code }), gate, nonce, scanned_at })),
+      scans: batch.map(({ code, registration, gate, nonce, scanned_at, session }) => ({
+        ...(registration ? { registration } : { code }), gate, nonce, scanned_at, ...(session ? { session } : {}),
+      })),
     }, SYNC_TIMEOUT_MS);
     if (response.status === 401 || response.status === 403) {
       setLoggedOut(true);

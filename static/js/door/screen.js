@@ -9,8 +9,15 @@ const VERDICTS = {
   revoked: "Badge revoked",
   cancelled: "Not confirmed",
   wrong_conference: "Wrong conference",
+  not_booked: "Not booked",
+  session_full: "Session full",
   unknown: "Unknown badge",
 };
+
+function verdict(body) {
+  if (body.result === "admitted" && body.returning) return `Welcome back, day ${body.day}`;
+  return VERDICTS[body.result] || body.verdict || "";
+}
 
 // --- Sound and vibration ---
 let audio = null;
@@ -71,13 +78,53 @@ export function onHidden(listener) {
 // Keep the answer on screen (an undo is on its way).
 export const holdAnswer = () => clearTimeout(hideTimer);
 
+// --- The answer as a modal dialog ---
+// While it is shown the rest of the page is inert, Tab cycles inside it, and the scan form sits in
+// it (moved, not copied: the same focused "Badge code" field keeps taking a handheld scanner's
+// keystrokes, and its next scan replaces the answer).
+const scanForm = $("scan-form");
+const formHome = { parent: scanForm.parentNode, next: scanForm.nextSibling };
+const outside = () => [document.querySelector(".skip-link"), document.querySelector(".site-header"), $("door"), document.querySelector(".site-footer")].filter(Boolean);
+
+function openModal() {
+  const field = $("badge-code");
+  const hadFocus = document.activeElement === field;
+  if (scanForm.parentNode !== $("result-scan-slot")) $("result-scan-slot").append(scanForm);
+  outside().forEach((element) => { element.inert = true; });
+  if (hadFocus || !resultBox.contains(document.activeElement)) field.focus({ preventScroll: true });
+}
+
+function closeModal() {
+  outside().forEach((element) => { element.inert = false; });
+  if (scanForm.parentNode !== formHome.parent) {
+    const hadFocus = document.activeElement === $("badge-code");
+    formHome.parent.insertBefore(scanForm, formHome.next);
+    if (hadFocus) $("badge-code").focus({ preventScroll: true });
+  }
+}
+
+function trapTab(event) {
+  if (event.key !== "Tab" || !isShowing()) return;
+  const focusable = [...resultBox.querySelectorAll("button, input, a[href], select")].filter((el) => !el.hidden && el.offsetParent !== null);
+  if (!focusable.length) return;
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (event.shiftKey && (document.activeElement === first || !resultBox.contains(document.activeElement))) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (document.activeElement === last || !resultBox.contains(document.activeElement))) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
 export function showAnswer(body, { offline = false } = {}) {
   const ok = body.result === "admitted";
   const person = body.registration;
   shownAnswer = body;
   resultBox.dataset.result = body.result;
   resultBox.className = `door-result ${ok ? "door-result-ok" : body.result === "info" ? "door-result-info" : "door-result-bad"}`;
-  $("result-verdict").textContent = VERDICTS[body.result] || body.verdict || "";
+  $("result-verdict").textContent = verdict(body);
   $("result-name").textContent = person ? person.badge_name : "";
   $("result-fullname").textContent = person && person.name !== person.badge_name ? person.name : "";
   $("result-organisation").textContent = person ? person.organisation : "";
@@ -86,6 +133,8 @@ export function showAnswer(body, { offline = false } = {}) {
   $("result-detail").textContent = body.detail + (offline ? " (Offline: decided from this door's list; will be sent when the network returns.)" : "");
   $("result-undo").hidden = !(ok && (body.checkin_id || body.queued_nonce));
   resultBox.hidden = false;
+  resultBox.scrollTop = 0;
+  openModal();
   clearTimeout(hideTimer);
   if (ok) hideTimer = setTimeout(hideAnswer, GREEN_VISIBLE_MS);
   if (body.result !== "info") signal(ok);
@@ -94,6 +143,7 @@ export function showAnswer(body, { offline = false } = {}) {
 export function hideAnswer() {
   clearTimeout(hideTimer);
   resultBox.hidden = true;
+  closeModal();
   shownAnswer = null;
   afterHide.forEach((listener) => listener());
 }
@@ -106,5 +156,6 @@ export function wireScreen() {
   document.addEventListener("keydown", (event) => {
     wakeAudio();
     if (event.key === "Escape" && isShowing()) hideAnswer();
+    trapTab(event);
   });
 }

@@ -3,7 +3,7 @@
 import { $, urls } from "./config.js";
 import { postJSON } from "./api.js";
 import { countArrival } from "./arrivals.js";
-import { forget, knownCheckinId } from "./offline-list.js";
+import { forget, knownCheckinId, scopeOf } from "./offline-list.js";
 import { withdraw } from "./queue.js";
 import { currentAnswer, holdAnswer, showAnswer } from "./screen.js";
 
@@ -14,7 +14,7 @@ export async function undoOnServer(checkinId) {
   const response = await postJSON(urls.undo.replace("{id}", checkinId), {}, UNDO_TIMEOUT_MS);
   const body = await response.json();
   if (response.ok) {
-    forget(body.registration.id);
+    forget(body.registration.id, scopeOf(body));
     countArrival(-1);
   }
   return { ok: response.ok, body };
@@ -27,13 +27,13 @@ export function wireUndoButton(afterUndo) {
     if (!answer) return;
     holdAnswer();
     if (answer.queued_nonce && withdraw(answer.queued_nonce)) {
-      forget(answer.registration.id);
+      forget(answer.registration.id, scopeOf(answer));
       countArrival(-1);
       showAnswer({ result: "info", verdict: "Undone", detail: `Check-in of ${answer.registration.name} undone before it was sent.` });
       return;
     }
     try {
-      const checkinId = answer.checkin_id || (answer.registration && knownCheckinId(answer.registration.id));
+      const checkinId = answer.checkin_id || (answer.registration && knownCheckinId(answer.registration.id, scopeOf(answer)));
       if (!checkinId) throw new Error("no check-in id yet");
       const { ok, body } = await undoOnServer(checkinId);
       showAnswer(

@@ -82,3 +82,49 @@ def test_many_badges_scanned_at_once_are_all_admitted():
     )
     assert Counter(answer.result for answer in answers) == {"admitted": THREADS}
     assert CheckIn.objects.count() == THREADS
+
+
+def test_many_doors_on_each_day_admit_a_badge_once_a_day():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    registration = RegistrationFactory()
+    conference = registration.conference
+    today = timezone.localtime(timezone.now(), conference.tz).date()
+    conference.starts_on, conference.ends_on = today - dt.timedelta(days=1), today
+    conference.save()
+    code = current_badge(registration).code
+    yesterday = dt.datetime.combine(conference.starts_on, dt.time(9), tzinfo=conference.tz)
+    calls = [
+        lambda i=i: scan_badge(conference=conference, code=code, gate=f"Door {i}", scanned_at=yesterday)
+        for i in range(THREADS // 2)
+    ] + [lambda i=i: scan_badge(conference=conference, code=code, gate=f"Door {i}") for i in range(THREADS // 2)]
+    answers = run_at_once(calls)
+    results = Counter((answer.body["day"], answer.result) for answer in answers)
+    assert results == {
+        (1, "admitted"): 1,
+        (1, "already_checked_in"): THREADS // 2 - 1,
+        (2, "admitted"): 1,
+        (2, "already_checked_in"): THREADS // 2 - 1,
+    }
+    assert sorted(CheckIn.objects.values_list("day", flat=True)) == [1, 2]
+
+
+def test_many_delegates_at_a_session_door_at_once_never_exceed_its_places():
+    from badges.checkin.services import find_session
+    from tests.factories import SessionFactory
+
+    invitation = InvitationFactory(seats=THREADS)
+    conference = invitation.conference
+    talk = SessionFactory(conference=conference, capacity=5)
+    codes = [current_badge(RegistrationFactory(invitation=invitation)).code for _ in range(THREADS)]
+    session = find_session(conference, talk.pk)
+    answers = run_at_once(
+        [
+            lambda code=code: scan_badge(conference=conference, code=code, gate="Room 5", session=session)
+            for code in codes
+        ]
+    )
+    assert Counter(answer.result for answer in answers) == {"admitted": 5, "session_full": THREADS - 5}
+    assert CheckIn.objects.filter(session=talk).count() == 5

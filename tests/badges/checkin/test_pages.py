@@ -131,3 +131,31 @@ def test_door_service_worker_is_served_under_door(client):
     assert response["Content-Type"].startswith("text/javascript")
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert b'addEventListener("fetch"' in body
+
+
+def test_arrivals_page_of_a_session_door(client, organiser, conference):
+    from tests.factories import WorkshopFactory
+
+    workshop = WorkshopFactory(conference=conference, title="Data for SMEs", capacity=5)
+    invitation = InvitationFactory(conference=conference, seats=3)
+    booked = RegistrationFactory(invitation=invitation)
+    booked.workshops.set([workshop])
+    RegistrationFactory(invitation=invitation)
+    from badges.checkin.services import find_session
+
+    scan_badge(
+        conference=conference,
+        code=current_badge(booked).code,
+        gate="Room 5",
+        session=find_session(conference, workshop.pk),
+    )
+    client.force_login(organiser)
+    html = client.get(f"/organiser/{conference.slug}/arrivals/", {"session": workshop.pk}).content.decode()
+    assert "Data for SMEs" in html
+    assert '<span id="arrivals-checked-in">1</span> of <span id="arrivals-registered">1</span>' in html
+    assert "<td>Room 5</td><td>1</td>" in html
+    assert f"stats/?session={workshop.pk}" in html
+    main = client.get(f"/organiser/{conference.slug}/arrivals/").content.decode()
+    assert '<span id="arrivals-checked-in">0</span> of <span id="arrivals-registered">2</span>' in main
+    assert client.get(f"/organiser/{conference.slug}/arrivals/", {"session": "999999"}).status_code == 404
+    assert client.get(f"/organiser/{conference.slug}/arrivals/", {"session": "x"}).status_code == 404
