@@ -1,13 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
-from django.urls import reverse
 
 from . import services as conference_services
 from .agenda import services
 from .agenda.errors import AgendaError
 from .models import AgendaVersion, Category, Conference, Organisation, Room, Session, Speaker, Track
+from .plumbing.admin import GuardedDeleteMixin
 
 
 class ConferenceForm(forms.ModelForm):
@@ -33,7 +32,7 @@ class ConferenceForm(forms.ModelForm):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(GuardedDeleteMixin, admin.ModelAdmin):
     form = ConferenceForm
     list_display = [
         "name",
@@ -50,34 +49,13 @@ class ConferenceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "starts_on"
 
-    # Deleting: a conference with invitations is refused by conference_services.delete_conference.
-    # The confirmation page lists such conferences as protected, with the reason, and deletes nothing.
+    # A conference with invitations is not deleted (conference_services.delete_conference).
 
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        for conference in objs:
-            try:
-                conference_services.check_deletable(conference=conference)
-            except conference_services.ConferenceInUse as exc:
-                protected.append(f"{conference}: {exc.message}")
-        return deleted, counts, perms_needed, protected
+    def check_delete(self, obj):
+        conference_services.check_deletable(conference=obj)
 
-    def delete_model(self, request, obj):
+    def delete_through_service(self, obj):
         conference_services.delete_conference(conference=obj)
-
-    def delete_queryset(self, request, queryset):
-        for conference in queryset:
-            try:
-                conference_services.delete_conference(conference=conference)
-            except conference_services.ConferenceInUse as exc:  # invited since the confirmation page
-                self.message_user(request, f"{conference} was not deleted: {exc.message}", messages.ERROR)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except conference_services.ConferenceInUse as exc:  # invited since the confirmation page
-            self.message_user(request, exc.message, messages.ERROR)
-            return redirect(reverse("admin:conference_conference_change", args=[object_id]))
 
 
 @admin.register(Organisation)

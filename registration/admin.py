@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from conference.models import Conference
+from conference.plumbing.admin import GuardedDeleteMixin
 from conference.plumbing.errors import ServiceError
 
 from . import emails, exports, importing, services
@@ -82,7 +83,7 @@ class ExportActions:
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ExportActions, admin.ModelAdmin):
+class InvitationAdmin(GuardedDeleteMixin, ExportActions, admin.ModelAdmin):
     form = InvitationAdminForm
     export_name, export_table = "invitations", staticmethod(exports.invitations_table)
     list_display = [
@@ -125,35 +126,13 @@ class InvitationAdmin(ExportActions, admin.ModelAdmin):
             .annotate(active_delegates=Count("registrations", filter=Q(registrations__status__in=services.ACTIVE)))
         )
 
-    # Deleting: an invitation with delegates is refused by services.delete_invitation. The confirmation
-    # page (one invitation, or the bulk "Delete selected" action) already lists such invitations as
-    # protected, with the reason, and then deletes nothing.
+    # An invitation with delegates is not deleted (services.delete_invitation).
 
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        for invitation in objs:
-            try:
-                services.check_deletable(invitation=invitation)
-            except services.InvitationHasDelegates as exc:
-                protected.append(f"{invitation}: {exc.message}")
-        return deleted, counts, perms_needed, protected
+    def check_delete(self, obj):
+        services.check_deletable(invitation=obj)
 
-    def delete_model(self, request, obj):
+    def delete_through_service(self, obj):
         services.delete_invitation(invitation=obj)
-
-    def delete_queryset(self, request, queryset):
-        for invitation in queryset:
-            try:
-                services.delete_invitation(invitation=invitation)
-            except services.InvitationHasDelegates as exc:  # delegates named since the confirmation page
-                self.message_user(request, f"{invitation} was not deleted: {exc.message}", messages.ERROR)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except services.InvitationHasDelegates as exc:  # delegates named since the confirmation page
-            self.message_user(request, exc.message, messages.ERROR)
-            return redirect(reverse("admin:registration_invitation_change", args=[object_id]))
 
     @admin.display(description="Delegates", ordering="active_delegates")
     def delegates(self, obj):

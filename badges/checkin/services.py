@@ -112,6 +112,17 @@ def day_date(conference, day):
     return conference.starts_on + dt.timedelta(days=day - 1)
 
 
+def door_conference(conference):
+    """What a door knows of its conference: enough to count days in its time zone, offline too."""
+    return {
+        "slug": conference.slug,
+        "name": conference.name,
+        "timezone": conference.timezone,
+        "starts_on": conference.starts_on.isoformat(),
+        "ends_on": conference.ends_on.isoformat(),
+    }
+
+
 def door_sessions(conference):
     """The sessions a door can be switched to: every session of the conference but breaks and cancelled ones."""
     sessions = (
@@ -833,13 +844,7 @@ def door_list(*, conference):
             }
         )
     return {
-        "conference": {
-            "slug": conference.slug,
-            "name": conference.name,
-            "timezone": conference.timezone,
-            "starts_on": conference.starts_on.isoformat(),
-            "ends_on": conference.ends_on.isoformat(),
-        },
+        "conference": door_conference(conference),
         "count": len(delegates),
         "delegates": delegates,
     }

@@ -44,13 +44,7 @@ def door(request, slug=None):
     if conference is not None:
         context["sessions"] = checkin.door_sessions(conference)
         context["door_config"] = {
-            "conference": {
-                "slug": conference.slug,
-                "name": conference.name,
-                "timezone": conference.timezone,
-                "starts_on": conference.starts_on.isoformat(),
-                "ends_on": conference.ends_on.isoformat(),
-            },
+            "conference": checkin.door_conference(conference),
             "sessions": context["sessions"],
             "urls": _checkin_urls(conference),
             "vendor": static("vendor/barcode-detector/"),
