@@ -364,6 +364,37 @@ def _record_scan(*, conference, code, badge, checkin, gate, user, nonce, body, n
     )
 
 
+def _settle(
+    *, conference, registration, badge, refusal, code, gate, nonce, user, now, scanned_at, when, day, session=None
+):
+    """The check-in (when nothing refused it) and the scan row with the answer. Call inside the caller's block."""
+    checkin, body = None, refusal
+    if refusal is None:
+        checkin, body = _admit(
+            conference=conference,
+            registration=registration,
+            badge=badge,
+            gate=gate,
+            user=user,
+            checked_in_at=when,
+            day=day,
+            session=session,
+        )
+    _record_scan(
+        conference=conference,
+        code=code,
+        badge=badge,
+        checkin=checkin,
+        gate=gate,
+        user=user,
+        nonce=nonce,
+        body=body,
+        now=now,
+        scanned_at=scanned_at,
+    )
+    return ScanAnswer(body)
+
+
 def _write(*, conference, registration, badge, refusal, code, gate, nonce, user, scanned_at, when, day):
     """Record the verdict: the check-in (when admitting) and the scan row, together or not at all."""
     now = timezone.now()
@@ -373,30 +404,20 @@ def _write(*, conference, registration, badge, refusal, code, gate, nonce, user,
     # savepoint keeps a failed INSERT from breaking that transaction.
     block = transaction.atomic() if admitting or connection.in_atomic_block else contextlib.nullcontext()
     with block:
-        checkin, body = None, refusal
-        if admitting:
-            checkin, body = _admit(
-                conference=conference,
-                registration=registration,
-                badge=badge,
-                gate=gate,
-                user=user,
-                checked_in_at=when,
-                day=day,
-            )
-        _record_scan(
+        return _settle(
             conference=conference,
-            code=code,
+            registration=registration,
             badge=badge,
-            checkin=checkin,
+            refusal=refusal,
+            code=code,
             gate=gate,
-            user=user,
             nonce=nonce,
-            body=body,
+            user=user,
             now=now,
             scanned_at=scanned_at,
+            when=when,
+            day=day,
         )
-    return ScanAnswer(body)
 
 
 def _replayed(conference, nonce):
@@ -456,31 +477,21 @@ def _scan_session(*, conference, session, registration, badge, code, gate, nonce
             refusal = _decide(conference, registration, badge, None, day)
             if refusal is None:
                 refusal = _session_refusal(conference, locked, registration, day)
-            checkin, body = None, refusal
-            if refusal is None:
-                checkin, body = _admit(
-                    conference=conference,
-                    registration=registration,
-                    badge=badge,
-                    gate=gate,
-                    user=user,
-                    checked_in_at=when,
-                    day=day,
-                    session=locked,
-                )
-            _record_scan(
+            return _settle(
                 conference=conference,
-                code=code,
+                registration=registration,
                 badge=badge,
-                checkin=checkin,
+                refusal=refusal,
+                code=code,
                 gate=gate,
-                user=user,
                 nonce=nonce,
-                body=body,
+                user=user,
                 now=timezone.now(),
                 scanned_at=scanned_at,
+                when=when,
+                day=day,
+                session=locked,
             )
-        return ScanAnswer(body)
     except IntegrityError:
         replay = _replayed(conference, nonce)
         if replay is None:
