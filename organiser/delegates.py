@@ -1,4 +1,4 @@
-"""The organiser's delegates page: list, filter, search; confirm over capacity, cancel, substitute, reissue a badge.
+"""The organiser's delegates page: list, filter, search; confirm over capacity, cancel, substitute, reissue, resend.
 
 Thin: every action calls the one service that owns its rule (registration's
 services for places, badges' services for badge codes).
@@ -110,6 +110,12 @@ ACTIONS = {
         "at once to the first on the waiting list.",
         "Cancel the registration",
     ),
+    "resend": (
+        "Send {name} their confirmation again?",
+        "{name} is e-mailed their answer again: the confirmation with their link, badge and calendar entry, "
+        "or, if they are on the waiting list, where they stand.",
+        "Send it again",
+    ),
     "reissue": (
         "Reissue {name}'s badge?",
         "A new badge code is issued (for a lost or corrected badge); the old code stops admitting at the door.",
@@ -145,6 +151,9 @@ def delegate_action(request, slug, pk, action):
                 promoted = services.cancel_registration(registration=registration)
                 offered = f" {', '.join(r.full_name for r in promoted)} got the place." if promoted else ""
                 messages.success(request, f"{registration.full_name}'s registration is cancelled.{offered}")
+            elif action == "resend":
+                services.resend_confirmation(registration=registration)
+                messages.success(request, f"{registration.full_name}'s e-mail is queued: see the outbox.")
             else:
                 if registration.status != Registration.Status.CONFIRMED:
                     raise ServiceError(f"{registration.full_name} is not confirmed: there is no badge to reissue.")

@@ -16,7 +16,7 @@ from conference.plumbing.access import organiser_required
 from conference.plumbing.errors import ServiceError
 from registration import emails, messaging
 from registration.models import OutboxMessage, Registration
-from registration.outbox import templates
+from registration.outbox import tasks, templates
 
 OUTBOX_PER_PAGE = 50
 
@@ -70,6 +70,7 @@ def emails_page(request, slug):
     ).get_page(request.GET.get("page"))
     for message in outbox:
         message.kind = templates.kind_of(message.purpose)
+    unsent = _unsent(conference).count()
     return render(
         request,
         "organiser/emails.html",
@@ -77,8 +78,38 @@ def emails_page(request, slug):
             "conference": conference,
             "templates": templates.templates_of(conference),
             "outbox": outbox,
+            "unsent": unsent,
         },
     )
+
+
+def _unsent(conference):
+    """The conference's messages that failed at least once and are not sent or being sent."""
+    return OutboxMessage.objects.filter(
+        invitation__conference=conference,
+        state__in=(OutboxMessage.State.PENDING, OutboxMessage.State.FAILED),
+        attempts__gt=0,
+    )
+
+
+@organiser_required
+@require_http_methods(["POST"])
+def outbox_retry(request, slug):
+    """Retry one message (``message=<id>``) or every unsent one (``message=unsent``) now, in the background."""
+    conference = get_object_or_404(Conference, slug=slug)
+    chosen = request.POST.get("message", "")
+    unsent = _unsent(conference)
+    if chosen != "unsent":
+        if not chosen.isdigit():
+            messages.error(request, "Choose a message to retry.")
+            return redirect("organiser-emails", slug=slug)
+        unsent = unsent.filter(pk=int(chosen))
+    count = tasks.retry(list(unsent.values_list("pk", flat=True)))
+    if count:
+        messages.success(request, f"{count} message{'s' if count != 1 else ''} will be sent again in a moment.")
+    else:
+        messages.info(request, "Nothing to retry: the message was sent or is being sent.")
+    return redirect("organiser-emails", slug=slug)
 
 
 @organiser_required

@@ -7,6 +7,7 @@ urlpatterns = [
     path("<slug:slug>/delegates/", delegates.delegate_list, name="organiser-delegates"),
     path("<slug:slug>/emails/", emails.emails_page, name="organiser-emails"),
     path("<slug:slug>/emails/compose/", emails.compose, name="organiser-email-compose"),
+    path("<slug:slug>/emails/outbox/retry/", emails.outbox_retry, name="organiser-outbox-retry"),
     path("<slug:slug>/emails/<str:kind>/", emails.email_template, name="organiser-email-template"),
     path(
         "<slug:slug>/delegates/<int:pk>/substitute/",

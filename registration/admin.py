@@ -19,7 +19,7 @@ from conference.plumbing.errors import ServiceError
 from . import emails, exports, importing, services
 from .forms import TEXT_FIELDS, DelegateForm
 from .models import Invitation, OutboxMessage, Registration
-from .outbox import sending
+from .outbox import tasks
 
 
 class ImportForm(forms.Form):
@@ -292,15 +292,5 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry the selected unsent messages now")
     def retry_now(self, request, queryset):
-        from django.utils import timezone
-
-        ids = list(
-            queryset.exclude(state=OutboxMessage.State.SENT)
-            .exclude(state=OutboxMessage.State.SENDING)
-            .values_list("pk", flat=True)
-        )
-        OutboxMessage.objects.filter(pk__in=ids).update(
-            state=OutboxMessage.State.PENDING, next_attempt_at=timezone.now()
-        )
-        sent, failed = sending.deliver(ids=ids, limit=len(ids) or 1)
-        self.message_user(request, f"{sent} sent, {failed} still failing (retried later).", messages.INFO)
+        count = tasks.retry(list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{count} message(s) will be sent again in the background.", messages.INFO)

@@ -80,6 +80,10 @@ class NotWaitlisted(Conflict):
     code = "not_waitlisted"
 
 
+class NotRegistered(Conflict):
+    code = "not_registered"
+
+
 class NotSubstitutable(Conflict):
     code = "not_substitutable"
 
@@ -686,6 +690,25 @@ def confirm_registration(*, registration, now=None):
         registration.save(update_fields=["status", "confirmed_at"])
         # The confirmation (not "a place has come free": none did), with its calendar entry.
         emails.confirmation_email(registration)
+    return registration
+
+
+def resend_confirmation(*, registration):
+    """Send a delegate their answer again: the confirmation (with its calendar) or the waiting-list notice.
+
+    For a delegate who lost the e-mail or never got it; refused
+    (NotRegistered) for a cancelled registration, which has nothing to resend.
+    """
+    with transaction.atomic():
+        registration = Registration.objects.select_related("conference", "invitation__organisation").get(
+            pk=registration.pk
+        )
+        if registration.status == Registration.Status.CONFIRMED:
+            emails.confirmation_email(registration)
+        elif registration.status == Registration.Status.WAITLISTED:
+            emails.waitlisted_email(registration)
+        else:
+            raise NotRegistered(f"{registration.full_name}'s registration is cancelled: there is nothing to resend.")
     return registration
 
 

@@ -41,13 +41,13 @@ class Sender:
         self._thread = None
         self._pid = os.getpid()
 
-    def submit(self, ids):
-        """Hand new messages over; returns at once."""
+    def submit(self, ids, job=None):
+        """Hand messages over (new ones, or ``job`` to run on them); returns at once."""
         with self._lock:
             if self._pid != os.getpid():  # a forked worker: the parent's thread did not come along
                 self._reset()
             self._unfinished += 1
-            self._queue.put(list(ids))
+            self._queue.put((job or sending.send_new, list(ids)))
             if self._thread is None and getattr(settings, "OUTBOX_SENDER_THREAD", True):
                 self._thread = threading.Thread(target=self._run, name="outbox-sender", daemon=True)
                 self._thread.start()
@@ -55,14 +55,15 @@ class Sender:
     def _run(self):
         while True:
             try:
-                ids = self._queue.get(timeout=getattr(settings, "OUTBOX_SWEEP_SECONDS", 60))
+                item = self._queue.get(timeout=getattr(settings, "OUTBOX_SWEEP_SECONDS", 60))
             except queue.Empty:
                 self._work(self._sweep)
                 continue
-            if ids is _STOP:
+            if item is _STOP:
                 self._done()
                 return
-            self._work(sending.send_new, ids)
+            job, ids = item
+            self._work(job, ids)
             self._done()
 
     def _sweep(self):
@@ -94,11 +95,11 @@ class Sender:
             return
         while True:
             try:
-                ids = self._queue.get_nowait()
+                job, ids = self._queue.get_nowait()
             except queue.Empty:
                 return
             try:
-                sending.send_new(ids)
+                job(ids)
             finally:
                 self._done()
 

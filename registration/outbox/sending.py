@@ -176,3 +176,23 @@ def send_due(now=None, limit=10_000, ignore_backoff=False):
         if sent == 0:
             break
     return total_sent, total_failed
+
+
+def make_due(ids):
+    """An organiser's "Retry": unsent messages of ``ids`` become due now; returns their ids.
+
+    A message that had used up its attempts gets one more; a message being sent
+    or already sent is left alone.
+    """
+    ids = list(
+        OutboxMessage.objects.filter(
+            pk__in=ids, state__in=(OutboxMessage.State.PENDING, OutboxMessage.State.FAILED)
+        ).values_list("pk", flat=True)
+    )
+    OutboxMessage.objects.filter(pk__in=ids).update(state=OutboxMessage.State.PENDING, next_attempt_at=timezone.now())
+    return ids
+
+
+def send_retried(ids):
+    """Send messages made due by ``make_due`` (they are claimed under a lease like any retry)."""
+    return deliver(ids=ids, limit=max(len(ids), 1), ignore_backoff=True)

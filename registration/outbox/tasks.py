@@ -31,6 +31,12 @@ def send_due_messages():
     return sending.send_due()
 
 
+@shared_task(name="registration.retry_messages", ignore_result=True)
+def retry_messages(ids):
+    """Send messages an organiser asked to retry (``sending.send_retried``)."""
+    return sending.send_retried(ids)
+
+
 def dispatch(ids):
     """Hand messages to Celery workers, or with no broker to the background sender; returns at once.
 
@@ -51,3 +57,25 @@ def dispatch_on_commit(ids):
     ids = list(ids)
     if ids:
         transaction.on_commit(lambda: dispatch(ids), robust=True)
+
+
+def retry(ids):
+    """An organiser's "Retry": the unsent messages of ``ids`` are sent again in the background; returns how many.
+
+    Never inside the request: after the transaction commits they go to a
+    worker, or with no broker to the background sender.
+    """
+    ids = sending.make_due(ids)
+    if ids:
+        transaction.on_commit(lambda: _hand_over_retry(ids), robust=True)
+    return len(ids)
+
+
+def _hand_over_retry(ids):
+    if not settings.CELERY_BROKER_URL:
+        sender.submit(ids, job=sending.send_retried)
+        return
+    try:
+        retry_messages.delay(ids)
+    except Exception:  # a broker that is down must never break the request
+        log.exception("Could not hand %d retried message(s) to Celery; the sweep will send them.", len(ids))

@@ -57,3 +57,23 @@ def test_organiser_edits_the_confirmation_and_messages_the_confirmed(page, live_
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     (message,) = OutboxMessage.objects.filter(purpose="message")
     assert message.to == ada.email and message.body_text.startswith("Dear Ada, doors open at 8:30.")
+
+
+def test_organiser_retries_a_failed_message_from_the_outbox(page, live_server):
+    from registration import emails
+
+    conference = ConferenceFactory()
+    message = emails.invitation_email(InvitationFactory(conference=conference), dispatch=False)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        state="failed", attempts=12, last_error="SMTPServerDisconnected: Connection unexpectedly closed"
+    )
+    login(page, live_server, OrganiserFactory().username, next_url=f"/organiser/{conference.slug}/emails/")
+    outbox = page.get_by_role("region", name="Outbox")
+    assert "Connection unexpectedly closed" in outbox.inner_text()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("button", name=f"Retry the message to {message.to} now").click()
+    assert "1 message will be sent again in a moment." in page.get_by_role("status").inner_text()
+    assert_accessible(page)
+    message.refresh_from_db()
+    assert message.state in ("pending", "sending", "sent")  # handed to the sender; no longer given up

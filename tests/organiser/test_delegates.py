@@ -137,3 +137,19 @@ def test_an_unknown_action_or_another_conferences_delegate_is_404(organiser_clie
     assert organiser_client.get(f"/organiser/{conference.slug}/delegates/{made['Bo'].pk}/explode/").status_code == 404
     url = reverse("organiser-delegate-action", args=[other.slug, made["Bo"].pk, "confirm"])
     assert organiser_client.post(url).status_code == 404
+
+
+def test_resend_sends_the_confirmation_or_the_waiting_list_email_again(organiser_client, full_conference):
+    conference, made = full_conference
+    for name, purpose in [("Ada", "confirmation"), ("Bo", "waitlisted")]:
+        before = OutboxMessage.objects.filter(registration=made[name], purpose=purpose).count()
+        url = reverse("organiser-delegate-action", args=[conference.slug, made[name].pk, "resend"])
+        asked = organiser_client.get(url).content.decode()
+        assert f"Send {made[name].full_name} their confirmation again?" in asked
+        done = organiser_client.post(url, follow=True).content.decode()
+        assert "e-mail is queued" in done
+        assert OutboxMessage.objects.filter(registration=made[name], purpose=purpose).count() == before + 1
+    services.cancel_registration(registration=made["Cy"])
+    url = reverse("organiser-delegate-action", args=[conference.slug, made["Cy"].pk, "resend"])
+    refused = organiser_client.post(url, follow=True).content.decode()
+    assert "nothing to resend" in refused

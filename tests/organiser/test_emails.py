@@ -95,3 +95,81 @@ def test_emails_pages_are_for_organisers(client, door_staff, conference):
     client.force_login(door_staff)
     assert client.get(reverse("organiser-emails", args=[conference.slug])).status_code == 403
     assert client.get(reverse("organiser-email-compose", args=[conference.slug])).status_code == 403
+
+
+@pytest.fixture
+def mail_server(settings):
+    from aiosmtpd.controller import Controller
+
+    from tests.registration.conftest import Mailbox, free_port
+
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", controller.port, 5
+    yield mailbox
+    controller.stop()
+
+
+def _failed_invitations(conference, count):
+    """``count`` invitations whose e-mails used up their attempts while the mail server was down."""
+    from registration import emails
+    from registration.outbox import sending
+
+    invitations = DraftInvitationFactory.create_batch(count, conference=conference)
+    made = [emails.invitation_email(invitation, dispatch=False) for invitation in invitations]
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in made]).update(
+        state="failed", attempts=sending.MAX_ATTEMPTS, last_error="ConnectionRefusedError: [Errno 111]"
+    )
+    return made
+
+
+def test_outbox_retries_one_failed_message_in_the_background(
+    organiser_client, conference, mail_server, django_capture_on_commit_callbacks
+):
+    from registration.outbox.background import sender
+
+    first, second = _failed_invitations(conference, 2)
+    page = organiser_client.get(reverse("organiser-emails", args=[conference.slug])).content.decode()
+    assert f"Retry the message to {first.to} now" in page and "Retry the 2 unsent messages now" in page
+    with django_capture_on_commit_callbacks() as callbacks:
+        answer = organiser_client.post(
+            reverse("organiser-outbox-retry", args=[conference.slug]), {"message": first.pk}, follow=True
+        )
+    assert "1 message will be sent again in a moment." in answer.content.decode()
+    assert mail_server.recipients == []  # the request did not send it: the background sender does
+    for callback in callbacks:
+        callback()
+    sender.flush()
+    assert mail_server.recipients == [first.to]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, first.last_error, second.state) == ("sent", "", "failed")
+
+
+def test_outbox_retries_every_unsent_message_of_this_conference_only(
+    organiser_client, conference, mail_server, django_capture_on_commit_callbacks
+):
+    from registration.outbox.background import sender
+
+    ours = _failed_invitations(conference, 3)
+    theirs = _failed_invitations(ConferenceFactory(), 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(reverse("organiser-outbox-retry", args=[conference.slug]), {"message": "unsent"})
+    sender.flush()
+    assert sorted(mail_server.recipients) == sorted(m.to for m in ours)
+    assert OutboxMessage.objects.get(pk=theirs[0].pk).state == "failed"
+    # Another conference's message cannot be retried through this conference's page.
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = organiser_client.post(
+            reverse("organiser-outbox-retry", args=[conference.slug]), {"message": theirs[0].pk}, follow=True
+        )
+    assert "Nothing to retry" in answer.content.decode()
+    assert OutboxMessage.objects.get(pk=theirs[0].pk).state == "failed"
+
+
+def test_outbox_retry_is_post_only_and_for_organisers(client, door_staff, conference):
+    url = reverse("organiser-outbox-retry", args=[conference.slug])
+    client.force_login(door_staff)
+    assert client.post(url, {"message": "unsent"}).status_code == 403

@@ -323,3 +323,24 @@ def test_admin_registration_form_has_the_rsvp_fields_rules(organiser_client):
     assert organiser_client.post(path, data).status_code == 302
     registration.refresh_from_db()
     assert (registration.first_name, registration.last_name) == ("Ngozi", "Okafor")
+
+
+def test_admin_retry_makes_failed_messages_due_and_hands_them_to_the_sender(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from registration import emails
+
+    message = emails.invitation_email(InvitationFactory(), dispatch=False)
+    OutboxMessage.objects.filter(pk=message.pk).update(state="failed", attempts=12, last_error="timed out")
+    with django_capture_on_commit_callbacks() as callbacks:
+        answer = organiser_client.post(
+            "/admin/registration/outboxmessage/",
+            {"action": "retry_now", "_selected_action": [message.pk]},
+            follow=True,
+        )
+    assert "1 message(s) will be sent again in the background." in answer.content.decode()
+    assert mail.outbox == [] and len(callbacks) == 1  # nothing sent inside the request
+    message.refresh_from_db()
+    assert message.state == "pending"
