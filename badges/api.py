@@ -48,12 +48,7 @@ def _registration(slug, pk):
 
 def _require_confirmed(registration):
     if registration.status != Registration.Status.CONFIRMED:
-        raise services.BadgeError(
-            f"{registration.full_name} is {registration.get_status_display().lower()}: "
-            "only confirmed delegates have a badge.",
-            code="not_confirmed",
-            status_code=409,
-        )
+        raise services.not_confirmed(registration)
 
 
 class RegistrationBadgePDF(PDFView):
@@ -98,7 +93,6 @@ class ReissueBadge(APIView):
     )
     def post(self, request, slug, pk):
         registration = _registration(slug, pk)
-        _require_confirmed(registration)
         serializer = ReissueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         before = set(registration.badges.filter(revoked_at__isnull=True).values_list("code", flat=True))

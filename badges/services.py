@@ -31,6 +31,16 @@ class BadgeError(ServiceError):
     code = "badge_error"
 
 
+def not_confirmed(registration):
+    """The refusal for a delegate who has no badge (waitlisted or cancelled)."""
+    return BadgeError(
+        f"{registration.full_name} is {registration.get_status_display().lower()}: "
+        "only confirmed delegates have a badge.",
+        code="not_confirmed",
+        status_code=409,
+    )
+
+
 def current_badge(registration):
     """The delegate's current badge, issued on first need.
 
@@ -54,10 +64,14 @@ def reissue_badge(registration, reason=""):
 
     The registration row is locked first so that two reissues at once queue
     up (each revokes what the other issued) instead of one failing on the
-    one-current-badge constraint.
+    one-current-badge constraint. Only a confirmed delegate has a badge to
+    reissue (``not_confirmed``, 409), whoever asks: the API, the organiser's
+    page, the admin.
     """
     with transaction.atomic():
-        Registration.objects.select_for_update().filter(pk=registration.pk).first()
+        locked = Registration.objects.select_for_update().filter(pk=registration.pk).first()
+        if locked is None or locked.status != Registration.Status.CONFIRMED:
+            raise not_confirmed(locked or registration)
         now = timezone.now()
         Badge.objects.filter(registration=registration, revoked_at__isnull=True).update(
             revoked_at=now, revoked_reason=(reason or "")[:200]

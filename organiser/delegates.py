@@ -155,8 +155,6 @@ def delegate_action(request, slug, pk, action):
                 services.resend_confirmation(registration=registration)
                 messages.success(request, f"{registration.full_name}'s e-mail is queued: see the outbox.")
             else:
-                if registration.status != Registration.Status.CONFIRMED:
-                    raise ServiceError(f"{registration.full_name} is not confirmed: there is no badge to reissue.")
                 badge = reissue_badge(registration, reason="Reissued by an organiser")
                 messages.success(request, f"{registration.full_name} has a new badge ({badge.code[:6]}…).")
         except ServiceError as exc:

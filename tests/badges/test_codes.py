@@ -196,3 +196,12 @@ def test_concurrent_reissues_each_succeed_and_leave_one_current_badge():
     assert current.code in results
     assert Badge.objects.filter(registration=registration).count() == 3
     assert services.find_valid_badge(first.code) is None
+
+
+@pytest.mark.parametrize("status", ["waitlisted", "cancelled"])
+def test_reissue_refuses_a_delegate_who_is_not_confirmed_whoever_asks(status):
+    registration = RegistrationFactory(status=status)
+    with pytest.raises(services.BadgeError) as refused:
+        services.reissue_badge(registration, reason="Lost")
+    assert refused.value.code == "not_confirmed" and "only confirmed delegates have a badge" in refused.value.message
+    assert not registration.badges.exists()
