@@ -12,3 +12,13 @@ class RegistrationConfig(AppConfig):
         from .notices import notify_agenda_changed
 
         agenda_published.connect(notify_agenda_changed, dispatch_uid="registration.notify_agenda_changed")
+
+        # A conference's places settings saved (capacity raised, a category made exempt...): the
+        # waiting list takes the places now free, whoever saved them.
+        from django.db.models.signals import post_save
+
+        from conference.models import Conference
+
+        from .services import offer_places_when_saved
+
+        post_save.connect(offer_places_when_saved, sender=Conference, dispatch_uid="registration.offer_places")

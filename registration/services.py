@@ -648,6 +648,31 @@ def _cancel(registration, now):
     emails.cancellation_email(registration)
 
 
+def offer_free_places(*, conference, now=None):
+    """The waiting list takes the places that are free now; returns the delegates confirmed (and e-mailed).
+
+    Run whenever a conference's places settings are saved (capacity raised, a
+    category made exempt, places held for a category), whoever saves them:
+    the API, the admin, the organiser's pages (``offer_places_when_saved``).
+    Nothing happens when no place is free.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        conference = _lock_conference(conference)
+        return _promote_waitlisted(conference, now)[0]
+
+
+PLACES_FIELDS = {"capacity", "capacity_exempt_categories", "reserved_places"}
+
+
+def offer_places_when_saved(sender, instance, created, update_fields=None, **kwargs):
+    """A receiver of the conference's post_save: a changed places setting offers free places at once."""
+    if created or kwargs.get("raw") or (update_fields is not None and not PLACES_FIELDS & set(update_fields)):
+        return
+    if Registration.objects.filter(conference=instance, status=Registration.Status.WAITLISTED).exists():
+        offer_free_places(conference=instance)
+
+
 def cancel_registration(*, registration, now=None):
     """Cancel one delegate; a freed place goes at once to the first waitlisted delegate.
 

@@ -305,3 +305,26 @@ def test_admin_edits_places_and_refuses_more_reserved_than_capacity(client):
     assert saved.status_code == 302
     conference.refresh_from_db()
     assert conference.capacity_exempt_categories == ["vip"] and conference.reserved_places == {"sponsor": 5}
+
+
+def test_raising_the_capacity_through_the_api_confirms_the_waiting_list_at_once(organiser_api):
+    conference = ConferenceFactory(capacity=1)
+    made = [
+        services.accept_invitation(
+            invitation=InvitationFactory(conference=conference, category="company", seats=1),
+            delegates=[delegate_data(first_name=name)],
+        )[0]
+        for name in ("Ada", "Bo", "Cy")
+    ]
+    assert [r.status for r in made] == ["confirmed", "waitlisted", "waitlisted"]
+    answer = organiser_api.patch(f"/api/conferences/{conference.slug}/", {"capacity": 2}, format="json")
+    assert answer.status_code == 200
+    assert [Registration.objects.get(pk=r.pk).status for r in made] == ["confirmed", "confirmed", "waitlisted"]
+    assert OutboxMessage.objects.filter(registration=made[1], purpose="waitlist_offer").count() == 1
+    # Making companies exempt confirms the rest; saving anything else promotes nobody twice.
+    organiser_api.patch(
+        f"/api/conferences/{conference.slug}/", {"capacity_exempt_categories": ["company"]}, format="json"
+    )
+    assert Registration.objects.get(pk=made[2].pk).status == "confirmed"
+    organiser_api.patch(f"/api/conferences/{conference.slug}/", {"venue": "Hall B"}, format="json")
+    assert OutboxMessage.objects.filter(purpose="waitlist_offer").count() == 2
