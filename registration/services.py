@@ -15,6 +15,7 @@ import secrets
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from conference.models import Conference, Organisation, Session
@@ -278,6 +279,37 @@ def _organisation(name, kind="", cache=None):
     return org
 
 
+def _organisations(rows):
+    """The organisations of imported rows by their casefolded name, found or created in a few queries.
+
+    An existing organisation is matched by its exact name or, case aside, by
+    its lower-cased one; the missing ones are created in one bulk insert (one
+    created by a concurrent import meanwhile is simply read back).
+    """
+    wanted = {}
+    for row in rows:
+        name = row["organisation"].strip()
+        wanted.setdefault(name.casefold(), (name, row["organisation_kind"] or Organisation.Kind.COMPANY))
+    found = {}
+
+    def read(names):
+        names = list(names)
+        for start in range(0, len(names), 2000):
+            chunk = names[start : start + 2000]
+            lowered = [n.lower() for n in chunk]
+            for org in Organisation.objects.annotate(lowered=Lower("name")).filter(
+                Q(name__in=chunk) | Q(lowered__in=lowered)
+            ):
+                found.setdefault(org.name.casefold(), org)
+
+    read(name for name, _ in wanted.values())
+    missing = [Organisation(name=name, kind=kind) for key, (name, kind) in wanted.items() if key not in found]
+    if missing:
+        Organisation.objects.bulk_create(missing, batch_size=500, ignore_conflicts=True)
+        read(org.name for org in missing)
+    return found
+
+
 def import_invitations(*, conference, rows):
     """Create the invitations of validated rows (see importing.py), all or nothing.
 
@@ -296,11 +328,11 @@ def import_invitations(*, conference, rows):
         ]
         if errors:
             raise ImportInvalid(errors)
-        cache = {}
+        organisations = _organisations(rows)
         invitations = [
             Invitation(
                 conference=conference,
-                organisation=_organisation(row["organisation"], row["organisation_kind"], cache),
+                organisation=organisations[row["organisation"].strip().casefold()],
                 contact_name=row["contact_name"],
                 email=row["email"],
                 category=row["category"],

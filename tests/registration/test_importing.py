@@ -175,3 +175,24 @@ def test_import_race_against_existing_invitation_imports_nothing(conference):
         services.import_invitations(conference=conference, rows=rows)
     assert raised.value.errors == [{"row": 3, "field": "email", "message": "bo@b.example already has an invitation."}]
     assert Invitation.objects.filter(conference=conference).count() == 1
+
+
+def _many(count, start=0):
+    numbers = range(start, start + count)
+    rows = (f"Organisation {i},company,Contact {i},contact{i}@import.example,company,1" for i in numbers)
+    return HEADER + "\n" + "\n".join(rows)
+
+
+def test_import_finds_and_creates_organisations_in_a_few_queries_not_two_a_row(
+    conference, django_assert_max_num_queries
+):
+    OrganisationFactory(name="organisation 3", kind="university")  # an existing one, in another case
+    with django_assert_max_num_queries(20):
+        importing.import_file(csv_file(_many(10)), conference=conference)
+    # Inserts go in batches (SQLite bounds a statement's parameters), never a look-up per organisation.
+    with django_assert_max_num_queries(30):
+        importing.import_file(csv_file(_many(300, start=10)), conference=conference)
+    assert Invitation.objects.filter(conference=conference).count() == 310
+    assert Invitation.objects.get(email="contact3@import.example").organisation.kind == "university"
+    assert Organisation.objects.count() == 310  # nine new ones, 300 more, and the existing one reused
+    assert not Organisation.objects.filter(name="Organisation 3").exists()
