@@ -97,21 +97,6 @@ def test_emails_pages_are_for_organisers(client, door_staff, conference):
     assert client.get(reverse("organiser-email-compose", args=[conference.slug])).status_code == 403
 
 
-@pytest.fixture
-def mail_server(settings):
-    from aiosmtpd.controller import Controller
-
-    from tests.registration.conftest import Mailbox, free_port
-
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", controller.port, 5
-    yield mailbox
-    controller.stop()
-
-
 def _failed_invitations(conference, count):
     """``count`` invitations whose e-mails used up their attempts while the mail server was down."""
     from registration import emails
@@ -126,7 +111,7 @@ def _failed_invitations(conference, count):
 
 
 def test_outbox_retries_one_failed_message_in_the_background(
-    organiser_client, conference, mail_server, django_capture_on_commit_callbacks
+    organiser_client, conference, smtp_server, django_capture_on_commit_callbacks
 ):
     from registration.outbox.background import sender
 
@@ -138,18 +123,18 @@ def test_outbox_retries_one_failed_message_in_the_background(
             reverse("organiser-outbox-retry", args=[conference.slug]), {"message": first.pk}, follow=True
         )
     assert "1 message will be sent again in a moment." in answer.content.decode()
-    assert mail_server.recipients == []  # the request did not send it: the background sender does
+    assert smtp_server.recipients == []  # the request did not send it: the background sender does
     for callback in callbacks:
         callback()
     sender.flush()
-    assert mail_server.recipients == [first.to]
+    assert smtp_server.recipients == [first.to]
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, first.last_error, second.state) == ("sent", "", "failed")
 
 
 def test_outbox_retries_every_unsent_message_of_this_conference_only(
-    organiser_client, conference, mail_server, django_capture_on_commit_callbacks
+    organiser_client, conference, smtp_server, django_capture_on_commit_callbacks
 ):
     from registration.outbox.background import sender
 
@@ -158,7 +143,7 @@ def test_outbox_retries_every_unsent_message_of_this_conference_only(
     with django_capture_on_commit_callbacks(execute=True):
         organiser_client.post(reverse("organiser-outbox-retry", args=[conference.slug]), {"message": "unsent"})
     sender.flush()
-    assert sorted(mail_server.recipients) == sorted(m.to for m in ours)
+    assert sorted(smtp_server.recipients) == sorted(m.to for m in ours)
     assert OutboxMessage.objects.get(pk=theirs[0].pk).state == "failed"
     # Another conference's message cannot be retried through this conference's page.
     with django_capture_on_commit_callbacks(execute=True):
