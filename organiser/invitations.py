@@ -15,8 +15,8 @@ import secrets
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,27 +60,31 @@ class ImportForm(forms.Form):
     )
 
 
-def _delegates_counted(condition):
-    """A subquery counting an invitation's registrations that meet ``condition`` (run for the rows shown only)."""
-    counted = (
-        Registration.objects.filter(condition, invitation=OuterRef("pk"))
+def with_delegate_counts(invitations):
+    """Set ``named`` and ``confirmed`` on each invitation (one query for them all, whatever their number).
+
+    Counted for the rows shown only, after the page is cut: a count in the list's own query would be
+    computed for every invitation the sort passes over.
+    """
+    named_q, confirmed_q = figures.REGISTRATION_GROUPS["named"][2], figures.REGISTRATION_GROUPS["registered"][2]
+    counts = {
+        row["invitation"]: row
+        for row in Registration.objects.filter(invitation__in=[i.pk for i in invitations])
         .order_by()
         .values("invitation")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+        .annotate(named=Count("pk", filter=named_q), confirmed=Count("pk", filter=confirmed_q))
+    }
+    for invitation in invitations:
+        row = counts.get(invitation.pk, {})
+        invitation.named, invitation.confirmed = row.get("named", 0), row.get("confirmed", 0)
+    return invitations
 
 
 def invitations_of(conference, filters):
-    """The invitations of ``conference`` matching the filters, by organisation, with named and confirmed counts."""
+    """The invitations of ``conference`` matching the filters, by organisation."""
     queryset = (
         Invitation.objects.filter(conference=conference)
         .select_related("organisation")
-        .annotate(
-            named=_delegates_counted(figures.REGISTRATION_GROUPS["named"][2]),
-            confirmed=_delegates_counted(figures.REGISTRATION_GROUPS["registered"][2]),
-        )
         .order_by("organisation__name", "contact_name", "pk")
     )
     queryset = figures.invitations_in(queryset, filters.get("status"))
@@ -103,6 +107,7 @@ def invitation_list(request, slug):
     filters = InvitationFilters(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     page = Paginator(invitations_of(conference, chosen), PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = with_delegate_counts(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -281,7 +286,7 @@ def invitation_send(request, slug):
 def organisation_page(request, slug, pk):
     conference = get_object_or_404(Conference, slug=slug)
     organisation = get_object_or_404(Organisation, pk=pk)
-    invitations = list(invitations_of(conference, {}).filter(organisation=organisation))
+    invitations = with_delegate_counts(list(invitations_of(conference, {}).filter(organisation=organisation)))
     delegates = (
         Registration.objects.filter(conference=conference, invitation__organisation=organisation)
         .with_checked_in_at()
