@@ -176,3 +176,18 @@ def test_invitations_page_status_is_on_screen_at_1366_and_on_a_phone(browser, li
         assert fits(page)
         assert_accessible(page)
         context.close()
+
+
+def test_a_bad_import_shows_the_error_table_on_a_phone(page, live_server):
+    conference = ConferenceFactory()
+    login(page, live_server, OrganiserFactory().username, next_url=f"/organiser/{conference.slug}/invitations/")
+    bad = CSV.replace("tom@council.example", "not an address").replace("staff,1", "royalty,0")
+    page.get_by_label("Invitation list (CSV or .xlsx)").set_input_files(
+        files=[{"name": "invitations.csv", "mimeType": "text/csv", "buffer": bad.encode()}]
+    )
+    page.get_by_role("button", name="Preview the import").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "The file has errors"
+    errors = page.get_by_role("table", name="Errors, row by row (row 1 is the header)").inner_text()
+    assert "not a valid e-mail address" in errors and "is not a category" in errors
+    assert not Invitation.objects.exists()
+    check(page)

@@ -79,8 +79,8 @@ def test_invitations_page_lists_with_counts_and_the_send_buttons(organiser_clien
     row = html[html.index(f'id="invitation-{made["acme"].pk}"') :]
     row = row[: row.index("</tr>")]
     assert "Acme Robotics Ltd" in row and "Accepted" in row and "priya@acme.example" in row
-    assert '<td data-label="Seats">2</td>' in row and '<td data-label="Named">1</td>' in row
-    assert '<td data-label="Confirmed">1</td>' in row
+    assert '<td data-label="Seats" class="n">2</td>' in row and '<td data-label="Named" class="n">1</td>' in row
+    assert '<td data-label="Confirmed" class="n">1</td>' in row
     assert "Send 1 draft invitation" in html and "Remind 1 who has not answered" in html
     assert reverse("organiser-organisation", args=[conference.slug, made["acme"].organisation_id]) in html
 
