@@ -310,3 +310,25 @@ def test_door_staff_cannot_send(client, door_staff, invited):
     client.force_login(door_staff)
     assert client.post(reverse("organiser-invitation-send", args=[conference.slug])).status_code == 403
     assert Invitation.objects.get(pk=made["council"].pk).status == "draft"
+
+
+def test_a_file_over_the_limit_is_refused_and_nothing_waits(organiser_client, conference):
+    big = HEADER + "Acme,company,Priya Shah,p@acme.example,company,1\r\n" + "#" * (10 * 1024 * 1024)
+    response = upload(organiser_client, conference, big)
+    assert response.status_code == 400 and "The file is larger than 10 MB." in response.content.decode()
+    assert "organiser-invitation-import" not in organiser_client.session
+
+
+def test_an_xlsx_list_is_previewed_like_a_csv(organiser_client, conference):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Organisation", "Organisation kind", "Contact name", "Email", "Category", "Seats"])
+    sheet.append(["Aston University", "university", "Li Wei", "li@aston.example", "partner", 3])
+    data = io.BytesIO()
+    workbook.save(data)
+    url = reverse("organiser-invitation-import", args=[conference.slug])
+    response = organiser_client.post(url, {"file": SimpleUploadedFile("list.xlsx", data.getvalue())})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Import 1 invitation" in html and "Li Wei" in html
