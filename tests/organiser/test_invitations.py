@@ -332,3 +332,14 @@ def test_an_xlsx_list_is_previewed_like_a_csv(organiser_client, conference):
     response = organiser_client.post(url, {"file": SimpleUploadedFile("list.xlsx", data.getvalue())})
     html = response.content.decode()
     assert response.status_code == 200 and "Import 1 invitation" in html and "Li Wei" in html
+
+
+def test_the_api_gives_the_overviews_figures(organiser_api, anon_api, door_api, invited):
+    from registration.figures import invitation_figures
+
+    conference, _ = invited
+    url = reverse("api-invitation-figures", args=[conference.slug])
+    answer = organiser_api.get(url).json()
+    assert answer == invitation_figures(conference)
+    assert answer["organisations"] == 3 and answer["drafts"] == 1 and answer["registered"] == 1
+    assert anon_api.get(url).status_code in (401, 403) and door_api.get(url).status_code == 403
