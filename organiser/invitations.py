@@ -43,7 +43,12 @@ SAMPLE_ROWS = [
 
 
 class InvitationFilters(forms.Form):
-    q = forms.CharField(label="Search", required=False, help_text="Organisation, contact or e-mail")
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        help_text="Organisation, contact or e-mail",
+        widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "id_q-hint"}),
+    )
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any")] + figures.invitation_status_choices()
     )
