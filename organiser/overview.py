@@ -9,7 +9,10 @@ figure shows the same one.
 import datetime as dt
 
 from badges.checkin.services import arrival_days, checkin_stats
-from registration.figures import invitation_figures, rsvps_per_day
+from registration.figures import INVITATION_GROUPS, REGISTRATION_GROUPS, invitation_figures, rsvps_per_day
+
+INVITATION_TILES = ("drafts", "invited", "awaiting", "opened", "unanswered", "accepted", "declined", "expired")
+REGISTRATION_TILES = ("registered", "waiting", "cancelled")
 
 
 def with_bars(rows, *keys):
@@ -19,6 +22,11 @@ def with_bars(rows, *keys):
         for key in keys:
             row[f"{key}_pct"] = round(100 * row[key] / peak)
     return rows
+
+
+def tiles(figures, groups, names):
+    """One tile a figure: what it says, its count, and the ``status`` filter of the list it counts."""
+    return [{"label": groups[name][1], "count": figures[name], "status": groups[name][0]} for name in names]
 
 
 def overview(conference):
@@ -31,6 +39,8 @@ def overview(conference):
     ]
     return {
         "figures": figures,
+        "invitation_tiles": tiles(figures, INVITATION_GROUPS, INVITATION_TILES),
+        "registration_tiles": tiles(figures, REGISTRATION_GROUPS, REGISTRATION_TILES),
         "checked_in_today": arrivals["today"],
         "rsvps": rsvps,
         "arrivals": with_bars(quarters, "count"),

@@ -1,9 +1,14 @@
 from django.urls import include, path
 
-from . import delegates, emails, views
+from . import delegates, emails, invitations, views
 
 urlpatterns = [
     path("", views.organiser_overview, name="organiser-overview"),
+    path("<slug:slug>/invitations/", invitations.invitation_list, name="organiser-invitations"),
+    path("<slug:slug>/invitations/import/", invitations.invitation_import, name="organiser-invitation-import"),
+    path("<slug:slug>/invitations/sample.csv", invitations.sample_csv, name="organiser-invitation-sample"),
+    path("<slug:slug>/invitations/send/", invitations.invitation_send, name="organiser-invitation-send"),
+    path("<slug:slug>/organisations/<int:pk>/", invitations.organisation_page, name="organiser-organisation"),
     path("<slug:slug>/delegates/", delegates.delegate_list, name="organiser-delegates"),
     path("<slug:slug>/emails/", emails.emails_page, name="organiser-emails"),
     path("<slug:slug>/emails/compose/", emails.compose, name="organiser-email-compose"),

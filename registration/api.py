@@ -17,7 +17,7 @@ from conference.models import Organisation
 from conference.plumbing.limits import TokenRateThrottle
 from conference.plumbing.validators import validate_name_text
 
-from . import emails, importing, places, services
+from . import emails, figures, importing, places, services
 from .forms import DelegateForm
 from .models import Category, Invitation, Registration
 
@@ -174,6 +174,22 @@ class InvitationViewSet(ConferenceScoped, viewsets.ModelViewSet):
             remind=body.validated_data["remind"],
         )
         return Response({"queued": queued}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "InvitationFigures",
+                {
+                    name: serializers.IntegerField()
+                    for name in ("organisations", *figures.INVITATION_GROUPS, *figures.REGISTRATION_GROUPS, "capacity")
+                },
+            )
+        },
+        description="The figures of the organiser's overview (organisations and people apart), from the same function.",
+    )
+    @action(detail=False, methods=["get"], url_path="figures", url_name="figures")
+    def figures_at_a_glance(self, request, slug=None):
+        return Response(figures.invitation_figures(self.get_conference()))
 
 
 # Registrations (organisers).

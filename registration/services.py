@@ -344,31 +344,40 @@ def import_invitations(*, conference, rows):
     return len(invitations)
 
 
-def send_invitations(*, conference, ids=None, remind=False, now=None):
-    """Queue the invitation (or reminder) e-mails; returns how many.
+def invitations_to_send(*, conference, ids=None, remind=False):
+    """The invitations that ``send_invitations`` with the same arguments would e-mail (the count of a preview).
 
     Without ``ids``: every draft invitation (or, with ``remind``, every one
     sent or opened but not answered). With ``ids``: those invitations, as long
     as they are not answered (an answered invitation gets no reminder and no
-    second invitation). The e-mails are written to the outbox in the same
-    transaction as the state change and sent after it commits.
+    second invitation; a draft gets no reminder).
     """
-    now = now or timezone.now()
     if remind:
         wanted = (Invitation.Status.SENT, Invitation.Status.OPENED)
     elif ids is not None:
         wanted = UNANSWERED
     else:
         wanted = (Invitation.Status.DRAFT,)
+    queryset = Invitation.objects.filter(conference=conference, status__in=wanted)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    return queryset
+
+
+def send_invitations(*, conference, ids=None, remind=False, now=None):
+    """Queue the invitation (or reminder) e-mails of :func:`invitations_to_send`; returns how many.
+
+    The e-mails are written to the outbox in the same transaction as the
+    state change and sent after it commits.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         queryset = (
-            Invitation.objects.select_for_update()
-            .filter(conference=conference, status__in=wanted)
+            invitations_to_send(conference=conference, ids=ids, remind=remind)
+            .select_for_update()
             .select_related("conference", "organisation")
             .order_by("pk")
         )
-        if ids is not None:
-            queryset = queryset.filter(pk__in=list(ids))
         invitations = list(queryset)
         if not invitations:
             return 0

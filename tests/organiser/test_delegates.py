@@ -67,7 +67,7 @@ def test_delegates_page_uses_a_fixed_number_of_queries(organiser_client, django_
         services.accept_invitation(
             invitation=InvitationFactory(conference=conference, seats=1), delegates=[delegate_data()]
         )
-    with django_assert_max_num_queries(8) as few:
+    with django_assert_max_num_queries(10) as few:
         page_of(organiser_client, conference)
     for _ in range(52):
         RegistrationFactory(invitation=InvitationFactory(conference=conference, seats=1))

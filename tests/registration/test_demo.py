@@ -15,17 +15,20 @@ pytestmark = pytest.mark.django_db
 # The demo's figures on an empty database: 43 invitations in every state, 66 delegates for 60 places,
 # of which 2 are held for press and 4 for sponsors; the speaker, the VIP and staff take no place.
 DEMO_FIGURES = {
+    "organisations": 43,
     "invited": 40,
     "drafts": 3,
     "awaiting": 4,
     "opened": 34,
     "unanswered": 3,
+    "to_remind": 7,
     "accepted": 28,
     "declined": 3,
     "expired": 2,
     "registered": 58,
     "waiting": 8,
     "cancelled": 0,
+    "named": 66,
     "capacity": 60,
 }
 

@@ -39,5 +39,11 @@ def test_overview_and_invitations_page_show_the_same_figures(conference, client,
     assert {k: v for k, v in figures.items() if k != "checked_in"} == invitation_figures(conference)
     page = client.get(f"/organiser/{conference.slug}/registration/").content.decode()
     board = client.get(f"/organiser/{conference.slug}/").content.decode()
-    assert "<strong>5</strong> invited" in page and "<dt>Invited</dt><dd>5</dd>" in board
-    assert "<strong>3</strong> opened</li>" in page and "<dt>Opened</dt><dd>3</dd>" in board
+    invitations = client.get(f"/organiser/{conference.slug}/invitations/").content.decode()
+    assert "<strong>5</strong> invited" in page and '?status=invited"><span>Sent</span><strong>5</strong>' in board
+    assert (
+        "<strong>3</strong> opened</li>" in page
+        and '?status=ever_opened"><span>Opened</span><strong>3</strong>' in board
+    )
+    assert "Send 1 draft invitation" in invitations and "Remind 2 who have not answered" in invitations
+    assert "6 organisations invited" in invitations and "2 people named" in invitations
