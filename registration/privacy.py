@@ -263,7 +263,14 @@ def erase_registration(*, registration, user=None, by_delegate=False, now=None):
     """
     now = now or timezone.now()
     with transaction.atomic():
-        registration = Registration.objects.select_related("conference", "invitation").get(pk=registration.pk)
+        # The conference first, then the row: the cancel service's order, so two erasures (or an erasure
+        # and a cancellation) of one delegate wait for each other instead of deadlocking.
+        Conference.objects.select_for_update().get(pk=registration.conference_id)
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("conference", "invitation")
+            .get(pk=registration.pk)
+        )
         if registration.anonymised_at is not None:
             return registration
         if registration.status != Registration.Status.CANCELLED:
