@@ -18,7 +18,7 @@ from conference.plumbing.errors import ServiceError
 
 from . import emails, exports, importing, privacy, services
 from .forms import TEXT_FIELDS, DelegateForm
-from .models import Invitation, OutboxMessage, Registration
+from .models import AuditEntry, Invitation, OutboxMessage, Registration
 from .outbox import sending
 
 
@@ -308,3 +308,21 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         )
         sent, failed = sending.deliver(ids=ids, limit=len(ids) or 1)
         self.message_user(request, f"{sent} sent, {failed} still failing (retried later).", messages.INFO)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The privacy audit log, read-only: written only by ``registration.privacy``."""
+
+    list_display = ["created_at", "conference", "actor", "action", "registration_id", "detail"]
+    list_filter = ["action", "conference"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
