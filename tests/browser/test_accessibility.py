@@ -31,6 +31,7 @@ from tests.factories import (
     RegistrationFactory,
     SessionFactory,
     WorkshopFactory,
+    at,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -363,6 +364,9 @@ def test_organiser_overview_registration_badges_and_audit_pages(page, live_serve
     page.goto(f"{live_server.url}/organiser/{conference.slug}/badges/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Print badges")
     assert_accessible(page)
+    page.get_by_role("button", name="Print badges").click()
+    expect(page.get_by_role("link", name="Download the badges (PDF)")).to_be_visible()
+    assert_accessible(page)
 
     page.goto(f"{live_server.url}/organiser/{conference.slug}/delegates/")
     page.get_by_role("link", name="Erase Ada Lovelace's data").click()
@@ -381,4 +385,41 @@ def test_organiser_overview_registration_badges_and_audit_pages(page, live_serve
     expect(rows.nth(1)).to_contain_text("delegates.csv")
     expect(rows.nth(2)).to_contain_text("scheduled retention")
     assert no_horizontal_clipping(page)
+    assert_accessible(page)
+
+
+# The agenda's other pages: before publication, the changes, an older version; the session form
+
+
+def test_agenda_pages_before_and_after_two_versions(page, live_server):
+    from conference.agenda.services import publish_agenda
+
+    conference = ConferenceFactory(name="COG Annual Conference 2027")
+    talk = SessionFactory(conference=conference, title="Robots in the warehouse", starts_at=at(conference, 10))
+    page.goto(f"{live_server.url}/{conference.slug}/agenda/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page)
+
+    publish_agenda(conference=conference, note="First")
+    talk.starts_at, talk.ends_at = at(conference, 11), at(conference, 11, 45)
+    talk.save()
+    publish_agenda(conference=conference, note="Robots move to 11:00")
+    page.goto(f"{live_server.url}/{conference.slug}/agenda/changes/")
+    expect(page.get_by_text("Robots move to 11:00")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/{conference.slug}/agenda/v/1/")
+    expect(page.get_by_text("Robots in the warehouse").first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_session_form_page_fresh_and_with_an_error(page, live_server):
+    conference = ConferenceFactory()
+    talk = SessionFactory(conference=conference, title="Skills panel")
+    login(page, live_server, OrganiserFactory().username, next_url=f"/organiser/{conference.slug}/agenda/")
+    page.goto(f"{live_server.url}/organiser/{conference.slug}/agenda/sessions/{talk.pk}/")
+    expect(page.get_by_label("Title")).to_have_value("Skills panel")
+    assert_accessible(page)
+    page.get_by_label("Title").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_label("Title")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
