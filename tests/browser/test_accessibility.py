@@ -320,6 +320,30 @@ def test_door_undo_answer_is_accessible(page, live_server, door_world):
     assert_accessible(page)
 
 
+def test_door_offline_answers_and_the_sync_report_are_accessible(page, live_server, door_world):
+    conference, people = door_world["conference"], door_world["people"]
+    open_door_of(page, live_server, conference)
+    expect(page.locator("#list-status")).to_contain_text("7 delegates")
+    page.context.set_offline(True)
+    expect(page.locator("#network-status")).to_have_text(re.compile("^Offline"))
+    assert_accessible(page)
+    code = current_badge(people["partner"]).code
+    scan_like_a_handheld_scanner(page, code)
+    expect(page.locator("#result")).to_have_attribute("data-result", "admitted")
+    expect(page.locator("#result-detail")).to_contain_text("Offline")
+    assert_accessible(page)
+    scan_like_a_handheld_scanner(page, "NOTABADGE")
+    expect(page.locator("#result")).to_have_attribute("data-result", "unknown")
+    assert_accessible(page)
+    next_scan(page)
+    # Admitted meanwhile at another door: the sync reports the duplicate.
+    scan_badge(conference=conference, code=code, gate="South door")
+    page.context.set_offline(False)
+    expect(page.locator("#network-status")).to_have_text("Online", timeout=15_000)
+    expect(page.locator("#sync-report")).to_be_visible()
+    assert_accessible(page)
+
+
 def test_door_at_400_percent_zoom_loses_nothing(zoomed, live_server, door_world):
     conference, person = door_world["conference"], door_world["people"]["vip"]
     page = zoomed
