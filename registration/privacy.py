@@ -207,8 +207,8 @@ def _scrub_scans(registration_ids):
     scans = scan.objects.filter(
         Q(badge__registration_id__in=registration_ids) | Q(checkin__registration_id__in=registration_ids)
     )
-    for pk, result in list(scans.values_list("pk", "result")):
-        scan.objects.filter(pk=pk).update(response={"result": result})
+    for result in set(scans.values_list("result", flat=True)):
+        scans.filter(result=result).update(response={"result": result})
 
 
 def _anonymise_registrations(registrations, now):
