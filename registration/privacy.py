@@ -6,7 +6,8 @@ The one home of these rules (see docs/architecture.md):
 - ``erase_registration``: a delegate's "Erase my data", and an organiser's erase:
   the registration is cancelled through ``services.cancel_registration`` (its
   place is offered on) and anonymised; its link stops working.
-- ``apply_retention``: conferences past ``retain_until`` are anonymised whole;
+- ``apply_retention``: conferences past ``retain_until`` are anonymised whole
+  (their badge print jobs' PDFs deleted);
   dietary and accessibility needs go sooner, ``NEEDS_RETENTION_DAYS`` after
   the conference's end. What stays is what next year's planning counts: each
   registration's organisation, category, status, workshops and check-ins.
@@ -252,6 +253,21 @@ def _anonymise_invitations(invitations, now):
     return len(ids)
 
 
+def _drop_printed_badges(conference):
+    """Badge print jobs' PDFs print every delegate's name: their files go (the job rows, with counts, stay).
+
+    Reached through ``Conference.badge_print_jobs`` (this layer never imports badges); the files are
+    deleted once the transaction commits, so a rolled-back run deletes nothing.
+    """
+    jobs = conference.badge_print_jobs.exclude(file="")
+    files = [job.file for job in jobs]
+    if not files:
+        return 0
+    jobs.update(file="")
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+    return len(files)
+
+
 def erase_registration(*, registration, user=None, by_delegate=False, now=None):
     """Cancel (the place is offered on) and anonymise one delegate; their link stops working.
 
@@ -329,6 +345,7 @@ def apply_retention(*, today=None, now=None):
                     Registration.objects.filter(conference=conference), now
                 )
                 done["invitations"] = _anonymise_invitations(Invitation.objects.filter(conference=conference), now)
+                _drop_printed_badges(conference)
             if any(done.values()):
                 summary["conferences"] += 1
                 for key, value in done.items():

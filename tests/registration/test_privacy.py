@@ -402,3 +402,23 @@ def test_admin_export_is_audited(client, delegates):
     assert response.status_code == 200
     entry = AuditEntry.objects.get(action="export")
     assert entry.user == admin and entry.detail == "delegates (admin).csv, 2 rows"
+
+
+def test_retention_deletes_printed_badge_files(delegates, settings, tmp_path, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    from badges.models import BadgePrintJob
+
+    settings.MEDIA_ROOT = tmp_path
+    conference = delegates["conference"]
+    job = BadgePrintJob.objects.create(conference=conference, status="done", total=2, done=2, pages=2)
+    job.file.save("badges.pdf", ContentFile(b"%PDF-1.7 Ay\xc5\x9fe Y\xc4\xb1lmaz"))
+    path = tmp_path / job.file.name
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.apply_retention(today=conference.retain_until)
+    assert path.exists()  # needs only: the badges stay until retain_until
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.apply_retention(today=conference.retain_until + dt.timedelta(days=1))
+    job.refresh_from_db()
+    assert not path.exists() and job.file.name == "" and job.total == 2
