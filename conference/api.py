@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, viewsets
 
 from . import services
-from .models import Conference
+from .models import Conference, default_retain_until
 
 
 class ConferenceScoped:
@@ -57,7 +57,11 @@ class ConferenceSerializer(serializers.ModelSerializer):
             "registration_opens_at",
             "registration_closes_at",
             "contact_email",
+            "retain_until",
         ]
+        extra_kwargs = {
+            "retain_until": {"help_text": "Personal data is anonymised after this day (default: a year after ends_on)."}
+        }
 
     def validate(self, attrs):
         """The model's own rules (``Conference.clean``) on create, PUT and PATCH, as 400 field errors.
@@ -70,6 +74,10 @@ class ConferenceSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             fields = Conference._meta.concrete_fields
             current = {field.attname: getattr(self.instance, field.attname) for field in fields}
+            moved = "ends_on" in attrs and "retain_until" not in attrs
+            if moved and self.instance.retain_until == default_retain_until(self.instance.ends_on):
+                # The default follows the conference's end when it moves; a date chosen by hand stays.
+                attrs["retain_until"] = default_retain_until(attrs["ends_on"])
         # A Django ValidationError raised here becomes DRF's 400 field errors (run_validation converts it).
         Conference(**{**current, **attrs}).clean()
         return attrs

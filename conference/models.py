@@ -1,5 +1,6 @@
 """The conference, the organisations invited to it, and its agenda."""
 
+import datetime as dt
 import uuid
 import zoneinfo
 
@@ -137,6 +138,16 @@ class Organisation(models.Model):
         return self.name
 
 
+def default_retain_until(ends_on):
+    """One year after the conference's last day (28 February for a conference ending on 29 February)."""
+    if isinstance(ends_on, str):  # a model built from text, before the database converts it
+        ends_on = dt.date.fromisoformat(ends_on)
+    try:
+        return ends_on.replace(year=ends_on.year + 1)
+    except ValueError:
+        return ends_on.replace(year=ends_on.year + 1, day=28)
+
+
 class ConferenceQuerySet(models.QuerySet):
     def current(self):
         """The conference the site is about now: the next or running one, else the latest."""
@@ -171,6 +182,11 @@ class Conference(models.Model):
     registration_opens_at = models.DateTimeField(null=True, blank=True)
     registration_closes_at = models.DateTimeField(null=True, blank=True)
     contact_email = models.EmailField(blank=True)
+    retain_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day after which its delegates' personal data is anonymised; one year after the end if empty.",
+    )
     colour = models.CharField(max_length=7, default="#1d4ed8", validators=[colour_validator])
     logo = models.ImageField(upload_to="logos/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -183,10 +199,22 @@ class Conference(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.retain_until is None and self.ends_on:
+            self.retain_until = default_retain_until(self.ends_on)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "retain_until"}
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = ValidationError("The conference cannot end before it starts.", code="ends_before_start")
+        if self.retain_until and self.ends_on and self.retain_until < self.ends_on:
+            errors["retain_until"] = ValidationError(
+                "Personal data cannot be deleted before the conference ends: give a date on or after its last day.",
+                code="retain_before_end",
+            )
         if (
             self.registration_opens_at
             and self.registration_closes_at

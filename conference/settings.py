@@ -248,7 +248,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "registration-send-due-messages": {"task": "registration.send_due_messages", "schedule": 60.0},
     "registration-expire-invitations": {"task": "registration.expire_invitations", "schedule": 900.0},
+    # Personal data past its conference's retain_until (and needs past NEEDS_RETENTION_DAYS) is anonymised daily.
+    "registration-apply-retention": {"task": "registration.apply_retention", "schedule": 86400.0},
 }
+
+# Dietary and accessibility needs (which can reveal health) are erased this many days after a conference ends;
+# everything else personal after the conference's retain_until (registration.privacy).
+NEEDS_RETENTION_DAYS = int(os.environ.get("NEEDS_RETENTION_DAYS", "30"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,4 +1,4 @@
-"""The organiser's delegates page: list, filter, search; confirm over capacity, cancel, substitute, reissue, resend.
+"""The organiser's delegates page: list, filter, search; confirm, cancel, substitute, reissue, resend, erase.
 
 Thin: every action calls the one service that owns its rule (registration's
 services for places, badges' services for badge codes).
@@ -17,7 +17,7 @@ from badges.services import reissue_badge
 from conference.models import Category, Conference
 from conference.plumbing.access import organiser_required
 from conference.plumbing.errors import ServiceError
-from registration import services
+from registration import privacy, services
 from registration.forms import DelegateForm
 from registration.models import Registration
 from registration.places import Places
@@ -139,6 +139,13 @@ ACTIONS = {
         "or, if they are on the waiting list, where they stand.",
         "Send it again",
     ),
+    "erase": (
+        "Erase {name}'s data?",
+        "{name}'s registration is cancelled (their place goes at once to the first on the waiting list) and their "
+        "name, e-mail, job title, needs and e-mails are erased; their link stops working. This cannot be undone. "
+        "Only the counts stay: a delegate of their organisation and category, and whether they arrived.",
+        "Erase the data",
+    ),
     "reissue": (
         "Reissue {name}'s badge?",
         "A new badge code is issued (for a lost or corrected badge); the old code stops admitting at the door.",
@@ -170,6 +177,9 @@ def delegate_action(request, slug, pk, action):
             if action == "confirm":
                 services.confirm_registration(registration=registration)
                 messages.success(request, f"{registration.full_name} is confirmed and has been e-mailed.")
+            elif action == "erase":
+                privacy.erase_registration(registration=registration, user=request.user)
+                messages.success(request, f"{registration.full_name}'s data is erased.")
             elif action == "cancel":
                 promoted = services.cancel_registration(registration=registration)
                 offered = f" {', '.join(r.full_name for r in promoted)} got the place." if promoted else ""
@@ -192,7 +202,7 @@ def delegate_action(request, slug, pk, action):
             "title": title,
             "explanation": explanation,
             "button": button,
-            "danger": action == "cancel",
+            "danger": action in ("cancel", "erase"),
         },
     )
 

@@ -16,9 +16,9 @@ from conference.models import Conference
 from conference.plumbing.admin import GuardedDeleteMixin
 from conference.plumbing.errors import ServiceError
 
-from . import emails, exports, importing, services
+from . import emails, exports, importing, privacy, services
 from .forms import TEXT_FIELDS, DelegateForm
-from .models import Invitation, OutboxMessage, Registration
+from .models import AuditEntry, Invitation, OutboxMessage, Registration
 from .outbox import tasks
 
 
@@ -67,19 +67,23 @@ class ExportActions:
     export_name = ""  # the table: invitations or delegates
     export_table = None  # staticmethod(exports.<name>_table), called with ids=
 
-    def _export(self, queryset, fmt):
+    def _export(self, request, queryset, fmt):
         title, header, rows = self.export_table(ids=queryset.values_list("pk", flat=True))
+        for conference, ids in _by_conference(queryset).items():
+            privacy.audit_export(
+                conference=conference, user=request.user, table=f"{self.export_name} (admin)", fmt=fmt, rows=len(ids)
+            )
         if fmt == "csv":
             return exports.csv_response(self.export_name, header, rows)
         return exports.xlsx_response(self.export_name, title, header, rows)
 
     @admin.action(description="Export the selected %(verbose_name_plural)s (CSV)")
     def export_csv(self, request, queryset):
-        return self._export(queryset, "csv")
+        return self._export(request, queryset, "csv")
 
     @admin.action(description="Export the selected %(verbose_name_plural)s (spreadsheet)")
     def export_xlsx(self, request, queryset):
-        return self._export(queryset, "xlsx")
+        return self._export(request, queryset, "xlsx")
 
 
 @admin.register(Invitation)
@@ -294,3 +298,21 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def retry_now(self, request, queryset):
         count = tasks.retry(list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{count} message(s) will be sent again in the background.", messages.INFO)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The privacy audit log, read-only: written only by ``registration.privacy``."""
+
+    list_display = ["created_at", "conference", "actor", "action", "registration_id", "detail"]
+    list_filter = ["action", "conference"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

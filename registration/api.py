@@ -17,9 +17,9 @@ from conference.models import Organisation
 from conference.plumbing.limits import TokenRateThrottle
 from conference.plumbing.validators import validate_name_text
 
-from . import emails, figures, importing, places, services
+from . import emails, figures, importing, places, privacy, services
 from .forms import DelegateForm
-from .models import Category, Invitation, Registration
+from .models import AuditEntry, Category, Invitation, Registration
 
 # Invitations.
 
@@ -260,6 +260,14 @@ class RegistrationViewSet(ConferenceScoped, mixins.ListModelMixin, mixins.Retrie
         services.cancel_registration(registration=registration)
         return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data)
 
+    @extend_schema(request=None, responses={200: RegistrationSerializer})
+    @action(detail=True, methods=["post"])
+    def erase(self, request, slug=None, pk=None):
+        """Cancel (the place is offered on) and anonymise a delegate; their link stops working. Again: no change."""
+        registration = self.get_object()
+        privacy.erase_registration(registration=registration, user=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=registration.pk)).data)
+
     @extend_schema(
         request=None,
         responses={200: RegistrationSerializer, 409: OpenApiResponse(description="not_waitlisted")},
@@ -458,3 +466,28 @@ class RsvpView(APIView):
         key = request.headers.get("Idempotency-Key", "").strip()
         status_code, data = services.answer_once(invitation=invitation, key=key, answer=answer)
         return Response(data, status=status_code)
+
+
+# The audit log (organisers, read-only).
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.get_username", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "created_at", "action", "actor", "user", "registration", "detail"]
+        read_only_fields = fields
+
+
+@extend_schema(tags=["privacy"])
+class AuditViewSet(ConferenceScoped, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Who exported or erased personal data, and each retention run (newest first; ``?action=``)."""
+
+    serializer_class = AuditEntrySerializer
+    filterset_fields = ["action"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AuditEntry.objects.none()
+        return AuditEntry.objects.filter(conference=self.get_conference()).select_related("user")

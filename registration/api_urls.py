@@ -12,6 +12,7 @@ router = conference_router(
     **{"email-templates": email_api.EmailTemplateViewSet},
     messages=email_api.MessageViewSet,
     outbox=email_api.OutboxViewSet,
+    audit=api.AuditViewSet,
 )
 
 urlpatterns = [

@@ -2,13 +2,22 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from conference.models import Category
 from conference.plumbing.validators import validate_name_text
 
-__all__ = ["Category", "CATEGORY_COLOURS", "Invitation", "Registration", "OutboxMessage", "new_token"]
+__all__ = [
+    "Category",
+    "CATEGORY_COLOURS",
+    "Invitation",
+    "Registration",
+    "OutboxMessage",
+    "AuditEntry",
+    "new_token",
+]
 
 
 def new_token():
@@ -50,6 +59,9 @@ class Invitation(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the contact's name and e-mail were erased (registration.privacy)."
+    )
 
     class Meta:
         ordering = ["organisation__name", "contact_name"]
@@ -114,6 +126,11 @@ class Registration(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When this delegate's personal data was erased (registration.privacy); the link stops working.",
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -220,3 +237,41 @@ class RsvpAnswer(models.Model):
 
     def __str__(self):
         return f"{self.invitation_id}: {self.key}"
+
+
+class AuditEntry(models.Model):
+    """Who exported or erased personal data, or which retention run anonymised it, and when.
+
+    Written by ``registration.privacy.audit`` (exports, erasure, retention);
+    read by organisers. It names a registration by id only: an erased
+    delegate's name is not kept here either.
+    """
+
+    class Action(models.TextChoices):
+        EXPORT = "export", "Export"
+        ERASE = "erase", "Erase"
+        RETENTION = "retention", "Retention run"
+
+    DELEGATE_THEMSELF = "delegate themself"
+    RETENTION = "scheduled retention"
+
+    conference = models.ForeignKey(
+        "conference.Conference", on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor = models.CharField(max_length=150, help_text='A username, "delegate themself" or "scheduled retention".')
+    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor}: {self.get_action_display()} {self.detail}"

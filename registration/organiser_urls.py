@@ -8,6 +8,7 @@ from . import organiser_views
 urlpatterns = [
     path("<slug:slug>/registration/", organiser_views.overview, name="organiser-registration"),
     path("<slug:slug>/exports/<str:table>.<str:fmt>", organiser_views.export, name="organiser-export"),
+    path("<slug:slug>/audit/", organiser_views.audit, name="organiser-audit"),
     # The addresses of earlier releases.
     path("registration/<slug:slug>/", RedirectView.as_view(pattern_name="organiser-registration", permanent=True)),
     path(

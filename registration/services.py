@@ -138,12 +138,15 @@ def _by_token(queryset, token):
 
 
 def invitation_by_token(token):
-    return _by_token(Invitation.objects.select_related("conference", "organisation"), token)
+    """The invitation of an RSVP link; an anonymised one's link no longer works (``registration.privacy``)."""
+    invitations = Invitation.objects.filter(anonymised_at__isnull=True)
+    return _by_token(invitations.select_related("conference", "organisation"), token)
 
 
 def registration_by_token(token, *, workshops=True):
     """The registration of a personal link; ``workshops=False`` skips prefetching them (my agenda asks for its own)."""
-    registrations = Registration.objects.select_related("conference", "invitation__organisation")
+    registrations = Registration.objects.filter(anonymised_at__isnull=True)
+    registrations = registrations.select_related("conference", "invitation__organisation")
     return _by_token(registrations.prefetch_related("workshops") if workshops else registrations, token)
 
 

@@ -2,9 +2,15 @@
 
 from celery import shared_task
 
-from . import services
+from . import privacy, services
 
 
 @shared_task(name="registration.expire_invitations", ignore_result=True)
 def expire_invitations():
     return services.expire_invitations()
+
+
+@shared_task(name="registration.apply_retention", ignore_result=True)
+def apply_retention():
+    """Daily (Celery beat): anonymise what is past keeping (``registration.privacy.apply_retention``)."""
+    return privacy.apply_retention()

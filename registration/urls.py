@@ -12,6 +12,8 @@ urlpatterns = [
     path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
     path("my/<str:token>/", views.manage, name="my"),
     path("my/<str:token>/cancel/", views.cancel, name="my-cancel"),
+    path("my/<str:token>/data.json", views.my_data, name="my-data"),
+    path("my/<str:token>/erase/", views.erase, name="my-erase"),
     path("my/<str:token>/agenda/", my_agenda.my_agenda, name="my-agenda"),
     path("my/<str:token>/agenda.ics", my_agenda.my_agenda_ics, name="my-agenda-ics"),
 ]

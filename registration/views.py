@@ -1,6 +1,7 @@
 """The invitee's pages: the RSVP page and "manage my registration". Thin: the rules are in services.py."""
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from conference.plumbing.errors import ServiceError
 from conference.plumbing.limits import token_rate_limited
 
-from . import emails, places, services
+from . import emails, places, privacy, services
 from .forms import DelegateForm, delegate_formset
 from .models import Invitation, Registration
 
@@ -37,6 +38,7 @@ def _rsvp_page(request, invitation, formset=None, error=None, status=200):
         "can_add_row": len(formset.forms) < seats_left,
         "workshops": services.workshops_with_places(invitation.conference),
         "error": error,
+        "needs_retention_days": privacy.needs_retention_days(),
     }
     return render(request, "registration/rsvp.html", context, status=status)
 
@@ -147,6 +149,7 @@ def _manage_page(request, registration, form=None, error=None, status=200):
         "form": form,
         "error": error,
         "position": services.waitlist_position(registration),
+        "needs_retention_days": privacy.needs_retention_days(),
         "editable": registration.status != Registration.Status.CANCELLED
         and not services.is_closed(registration.invitation),
         **emails.personal_links(registration),
@@ -193,4 +196,40 @@ def cancel(request, token):
         request,
         "registration/cancel.html",
         {"registration": registration, "conference": registration.conference},
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+@token_rate_limited
+def my_data(request, token):
+    """Everything held about the delegate of this link, as JSON (``registration.privacy.personal_data``)."""
+    registration = services.registration_by_token(token)
+    if registration is None:
+        return not_found(request, "registration")
+    response = JsonResponse(privacy.personal_data(registration), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'inline; filename="my-data-{registration.conference.slug}.json"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@token_rate_limited
+def erase(request, token):
+    """ "Erase my data": a page that says what happens, then the erasure; the link stops working."""
+    registration = services.registration_by_token(token)
+    if registration is None:
+        return not_found(request, "registration")
+    conference = registration.conference
+    if request.method == "POST":
+        privacy.erase_registration(registration=registration, by_delegate=True)
+        return render(request, "registration/erased.html", {"conference": conference})
+    return render(
+        request,
+        "registration/erase.html",
+        {
+            "registration": registration,
+            "conference": conference,
+            "data_url": reverse("my-data", args=[registration.token]),
+        },
     )

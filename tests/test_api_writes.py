@@ -284,6 +284,7 @@ WRONG_TYPES = {
     "organisation": 42,
     "position": "first",
     "colour": "red",
+    "retain_until": "never",
 }
 
 NONSENSE = {

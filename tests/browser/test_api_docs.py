@@ -1,7 +1,7 @@
 """The API docs page (Swagger UI) works under the Content-Security-Policy with no internet at all.
 
-(axe-core finds contrast, heading-order and nested-control issues in Swagger UI's own markup, a
-developer tool we vendor unchanged; they are not checked here.)"""
+Its accessibility (axe-core, with an operation open) is checked in test_accessibility.py: static/js/api-docs.js
+and static/css/api-docs.css adjust the markup Swagger UI renders."""
 
 import re
 

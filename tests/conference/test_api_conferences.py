@@ -18,6 +18,7 @@ FIELDS = {
     "registration_opens_at",
     "registration_closes_at",
     "contact_email",
+    "retain_until",
 }
 
 

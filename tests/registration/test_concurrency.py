@@ -162,3 +162,34 @@ def test_two_organisers_substituting_the_same_delegate_at_once_pass_the_place_on
     assert all(isinstance(e, services.NotSubstitutable) for e in errors if e is not None)
     statuses = list(Registration.objects.filter(conference=conference).values_list("status", flat=True))
     assert sorted(statuses) == ["cancelled", "confirmed"]
+
+
+def test_simultaneous_erasures_and_a_cancellation_of_one_delegate_offer_the_place_once():
+    from registration import privacy
+    from registration.models import AuditEntry
+
+    conference = ConferenceFactory(capacity=1)
+
+    def accept():
+        invitation = InvitationFactory(conference=conference)
+        return services.accept_invitation(invitation=invitation, delegates=[delegate_data()])[0]
+
+    ada, waiting = accept(), [accept(), accept()]
+    connection.close()
+
+    def erase():
+        return privacy.erase_registration(registration=ada)
+
+    def cancel():
+        try:
+            return services.cancel_registration(registration=ada)
+        except services.NotCancellable:
+            return "already cancelled"
+
+    results, errors = run_together([erase, erase, erase, cancel])
+    assert errors == [None] * 4
+    ada.refresh_from_db()
+    assert ada.status == Registration.Status.CANCELLED and ada.anonymised_at is not None
+    statuses = [Registration.objects.get(pk=w.pk).status for w in waiting]
+    assert statuses == ["confirmed", "waitlisted"]  # one place freed, offered once, in order
+    assert AuditEntry.objects.filter(action="erase").count() == 1
