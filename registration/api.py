@@ -12,14 +12,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conference.api import ConferenceScoped
+from conference.api import ConferenceScoped, ConferenceSerializer
 from conference.models import Organisation
 from conference.plumbing.limits import TokenRateThrottle
 from conference.plumbing.validators import validate_name_text
 
-from . import emails, importing, places, services
+from . import copying, emails, importing, places, questions, services
 from .forms import DelegateForm
 from .models import Category, Invitation, Registration
+from .questions_api import question_data
 
 # Invitations.
 
@@ -301,7 +302,11 @@ class DelegateSerializer(serializers.Serializer):
     """
 
     def get_fields(self):
-        return {name: _described(field) for name, field in DelegateForm.base_fields.items()}
+        fields = {name: _described(field) for name, field in DelegateForm.base_fields.items()}
+        fields["answers"] = serializers.DictField(
+            required=False, help_text='Answers to the questions listed by GET: {"<question id>": value}.'
+        )
+        return fields
 
     def to_internal_value(self, data):
         return data
@@ -340,6 +345,9 @@ def rsvp_view_data(invitation):
         "full": places.is_full_for(conference, invitation.category),
         "status": invitation.status,
         "workshops": _workshops(conference),
+        "questions": [
+            question_data(q) for q in questions.questions_of(conference) if questions.applies_to(q, invitation.category)
+        ],
         "delegates": [
             {
                 "id": r.pk,
@@ -349,6 +357,7 @@ def rsvp_view_data(invitation):
                 "badge_name": r.badge_name,
                 "status": r.status,
                 "workshops": [w.pk for w in r.workshops.all()],
+                "answers": r.answers,
                 "manage_url": emails.manage_url(r),
             }
             for r in named
@@ -421,7 +430,10 @@ class RsvpView(APIView):
                     )
                 },
             ),
-            400: OpenApiResponse(description="too_many_delegates, or field errors under delegates"),
+            400: OpenApiResponse(
+                description="too_many_delegates, or field errors under delegates (answers' under "
+                '"answers", by question id)'
+            ),
             409: OpenApiResponse(description="workshop_full or registration_closed; nothing registered"),
         },
     )
@@ -442,3 +454,27 @@ class RsvpView(APIView):
         key = request.headers.get("Idempotency-Key", "").strip()
         status_code, data = services.answer_once(invitation=invitation, key=key, answer=answer)
         return Response(data, status=status_code)
+
+
+# Next year from this year (organisers).
+
+
+class CopySerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    slug = serializers.CharField(max_length=60)
+    starts_on = serializers.DateField(help_text="The new conference's first day; it lasts as many days.")
+
+
+class CopyConferenceView(ConferenceScoped, APIView):
+    """Copy a conference into next year's: set-up, agenda (a draft), questions, templates, draft invitations."""
+
+    @extend_schema(
+        tags=["conferences"],
+        request=CopySerializer,
+        responses={201: ConferenceSerializer, 400: OpenApiResponse(description="field errors (name, slug, starts_on)")},
+    )
+    def post(self, request, slug):
+        body = CopySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        new = copying.copy_conference(source=self.get_conference(), **body.validated_data)
+        return Response(ConferenceSerializer(new).data, status=status.HTTP_201_CREATED)
