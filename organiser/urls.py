@@ -1,11 +1,14 @@
 from django.urls import include, path
 
-from . import delegates, emails, views
+from . import delegates, emails, questions, views
 
 urlpatterns = [
     path("", views.organiser_overview, name="organiser-overview"),
     path("<slug:slug>/delegates/", delegates.delegate_list, name="organiser-delegates"),
     path("<slug:slug>/emails/", emails.emails_page, name="organiser-emails"),
+    path("<slug:slug>/questions/", questions.questions_page, name="organiser-questions"),
+    path("<slug:slug>/questions/<int:pk>/<str:action>/", questions.question_action, name="organiser-question-action"),
+    path("<slug:slug>/copy/", views.copy_conference, name="organiser-copy"),
     path("<slug:slug>/emails/compose/", emails.compose, name="organiser-email-compose"),
     path("<slug:slug>/emails/<str:kind>/", emails.email_template, name="organiser-email-template"),
     path(

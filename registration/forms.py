@@ -112,7 +112,7 @@ class AnswerField(forms.Field):
             Kind.MULTIPLE_CHOICE: forms.CheckboxSelectMultiple(choices=options),
             Kind.YES_NO: forms.RadioSelect(choices=[("yes", "Yes"), ("no", "No")]),
             Kind.NUMBER: forms.TextInput(attrs={"inputmode": "decimal"}),
-            Kind.DATE: forms.DateInput(attrs={"type": "date"}),
+            Kind.DATE: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         super().__init__(required=False, label=question.label, widget=widgets[question.kind], **kwargs)
 
