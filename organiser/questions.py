@@ -126,7 +126,7 @@ def _page(request, conference, form, editing=None, status=200):
         "form": form,
         "editing": editing,
         # The RSVP form's questions as a delegate of any category would see them (conditions work live).
-        "preview": DelegateForm(conference=conference, questions=listed, prefix="preview", auto_id="preview-%s"),
+        "preview": DelegateForm(conference=conference, questions=listed, prefix="preview", auto_id="%s"),
     }
     return render(request, "organiser/questions.html", context, status=status)
 
