@@ -126,7 +126,8 @@ def _page(request, conference, form, editing=None, status=200):
         "form": form,
         "editing": editing,
         # The RSVP form's questions as a delegate of any category would see them (conditions work live).
-        "preview": DelegateForm(conference=conference, questions=listed, prefix="preview", auto_id="%s"),
+        "preview": _preview_form(listed),
+        "preview_empty": not listed,
     }
     return render(request, "organiser/questions.html", context, status=status)
 
@@ -152,6 +153,37 @@ def questions_page(request, slug):
             messages.success(request, f"“{saved.label}” is saved.")
             return redirect(reverse("organiser-questions", args=[conference.slug]) + "#questions")
     return _page(request, conference, form, editing, status=400)
+
+
+def _preview_form(questions_shown):
+    return DelegateForm(questions=questions_shown, prefix="preview", auto_id="%s")
+
+
+@organiser_required
+@require_POST
+def questions_preview(request, slug):
+    """The preview fragment with the question being edited as typed (nothing saved): the page's script asks for it.
+
+    The typed question takes its saved one's place (or goes last); a
+    definition ``questions.question_errors`` refuses is left out and said so.
+    """
+    conference = get_object_or_404(Conference, slug=slug)
+    listed = questions.questions_of(conference)
+    edit_id = request.POST.get("id")
+    editing = next((q for q in listed if str(q.pk) == edit_id), None)
+    form = QuestionForm(request.POST, conference=conference, instance=editing)
+    problem = "Fill in the question to preview it."
+    if form.is_valid():
+        values = form.values()
+        errors = questions.question_errors(conference=conference, values=values, instance=editing)
+        if errors:
+            problem = "The question as typed cannot be asked yet: " + " ".join(errors.values())
+        else:
+            typed = Question(conference=conference, pk=editing.pk if editing else 0, **values)
+            listed = [typed if q == editing and editing else q for q in listed] + ([] if editing else [typed])
+            problem = ""
+    context = {"form": _preview_form(listed), "problem": problem, "empty": not listed}
+    return render(request, "organiser/_questions_preview.html", context)
 
 
 @organiser_required

@@ -7,6 +7,7 @@ urlpatterns = [
     path("<slug:slug>/delegates/", delegates.delegate_list, name="organiser-delegates"),
     path("<slug:slug>/emails/", emails.emails_page, name="organiser-emails"),
     path("<slug:slug>/questions/", questions.questions_page, name="organiser-questions"),
+    path("<slug:slug>/questions/preview/", questions.questions_preview, name="organiser-questions-preview"),
     path("<slug:slug>/questions/<int:pk>/<str:action>/", questions.question_action, name="organiser-question-action"),
     path("<slug:slug>/copy/", views.copy_conference, name="organiser-copy"),
     path("<slug:slug>/emails/compose/", emails.compose, name="organiser-email-compose"),

@@ -103,8 +103,8 @@ OTHER_DIETS = ["Nut allergy", "Pescatarian", "No pork"]
 INTERESTS = ["AI", "Cloud", "Cyber security", "Data", "Skills"]
 # The demo's questions: (label, kind, choices, required, categories, on what answer, show at the door, on the badge).
 QUESTIONS = [
-    ("Dietary needs", "choice", ["none", "vegetarian", "vegan", "halal", "kosher", "gluten-free", "other"], True),
-    ("Which other dietary need?", "text", [], True, [], ("Dietary needs", "other"), True),
+    ("Diet", "choice", ["none", "vegetarian", "vegan", "halal", "kosher", "gluten-free", "other"], True),
+    ("Which other diet?", "text", [], True, [], ("Diet", "other"), True),
     ("Do you need step-free access?", "yes_no", [], False, [], None, True),
     ("Topics you are interested in", "multiple_choice", INTERESTS, False),
     ("Pronouns (printed on your badge)", "text", [], False, [], None, False, True),
@@ -198,9 +198,9 @@ def _answers(conference, invitation, number):
         return str(by_label[label].pk)
 
     diet = DIETS[number % len(DIETS)]
-    answers = {key("Dietary needs"): diet}
+    answers = {key("Diet"): diet}
     if diet == "other":
-        answers[key("Which other dietary need?")] = OTHER_DIETS[number % len(OTHER_DIETS)]
+        answers[key("Which other diet?")] = OTHER_DIETS[number % len(OTHER_DIETS)]
     if number % 7 == 4:
         answers[key("Do you need step-free access?")] = True
     answers[key("Topics you are interested in")] = INTERESTS[number % 5 :: 2][:2]

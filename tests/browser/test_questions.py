@@ -4,6 +4,7 @@ RSVP page, the answer is in the export and at the door; and a conference is copi
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from badges.services import current_badge
@@ -53,6 +54,13 @@ def test_a_conditional_question_from_the_organiser_to_the_rsvp_the_export_and_th
     assert follow_up.is_visible()
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # The preview follows a question as it is typed, before it is saved.
+    page.locator("#question-form").get_by_label("Question (required)", exact=True).fill("T-shirt size")
+    page.locator("#question-form").get_by_label("Kind of answer").select_option("choice")
+    page.locator("#question-form").get_by_label("Answers offered").fill("S\nM\nL")
+    expect(preview.get_by_label("T-shirt size")).to_have_count(1)
+    assert preview.get_by_label("T-shirt size").locator("option").all_inner_texts() == ["Choose…", "S", "M", "L"]
+    assert not Question.objects.filter(label="T-shirt size").exists()
 
     # The invitee, on a phone.
     page.context.clear_cookies()

@@ -102,3 +102,17 @@ def test_copy_to_next_year_from_the_overview(organiser_client):
     assert Invitation.objects.get(conference=new).status == "draft"
     again = organiser_client.post(copy, {"name": "COG 2028", "slug": "cog-2028", "starts_on": "2028-05-18"})
     assert again.status_code == 400 and 'id="copy-slug-error"' in again.content.decode()
+
+
+def test_the_preview_shows_the_question_as_typed_and_saves_nothing(organiser_client, conference):
+    diet = QuestionFactory(conference=conference, label="Diet", kind="choice", choices=["a", "b"])
+    url = reverse("organiser-questions-preview", args=[conference.slug])
+    html = organiser_client.post(url, {"label": "Shirt", "kind": "choice", "choices": "S\nM"}).content.decode()
+    assert "Diet" in html and '<option value="M">M</option>' in html
+    html = organiser_client.post(url, {"id": diet.pk, "label": "Diet, renamed", "kind": "text"}).content.decode()
+    assert "Diet, renamed" in html and '<option value="a">' not in html
+    html = organiser_client.post(url, {"label": "Shirt", "kind": "choice", "choices": "S"}).content.decode()
+    assert "cannot be asked yet: Offer at least two answers" in html
+    assert list(Question.objects.filter(conference=conference)) == [diet]
+    diet.refresh_from_db()
+    assert diet.label == "Diet"

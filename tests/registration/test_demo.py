@@ -117,13 +117,13 @@ def test_demo_asks_questions_and_its_delegates_answer_them():
 
     call_command("demo", stdout=io.StringIO())
     conference = Conference.objects.get(slug=DEMO_SLUG)
-    diet = Question.objects.get(conference=conference, label="Dietary needs")
+    diet = Question.objects.get(conference=conference, label="Diet")
     assert diet.kind == "choice"
     assert diet.choices == ["none", "vegetarian", "vegan", "halal", "kosher", "gluten-free", "other"]
     delegates = Registration.objects.filter(conference=conference)
     assert all(r.answers.get(str(diet.pk)) in diet.choices for r in delegates)
     _, _, rows = exports.needs_table(conference)
-    counted = {r[2]: r[3] + r[4] for r in rows if r and r[0] == "count" and r[1] == "Dietary needs"}
+    counted = {r[2]: r[3] + r[4] for r in rows if r and r[0] == "count" and r[1] == "Diet"}
     assert sum(counted.values()) == delegates.exclude(status="cancelled").count()
     assert counted["vegan"] > 0 and counted["other"] > 0
     call_command("demo", stdout=io.StringIO())
