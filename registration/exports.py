@@ -199,7 +199,7 @@ def needs_table(conference):
         for r in _registrations(conference, needs_only=True)
     ]
     statuses = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
-    counts = asked.choice_counts(conference, statuses)
+    counts = asked.choice_counts(conference, statuses, questions)
     if counts:
         rows.append([])
         rows.append(["count", "question", "answer", "confirmed", "waitlisted"])

@@ -397,9 +397,14 @@ def badge_answers(registration, questions=None):
     return [(q.label, shown) for q, shown in answered(registration, questions)]
 
 
-def choice_counts(conference, statuses):
-    """``[(question, choice, {status: n})]``: how many delegates chose each answer of each choice question."""
-    questions = [q for q in questions_of(conference) if q.kind in CHOOSING]
+def choice_counts(conference, statuses, questions=None):
+    """``[(question, choice, {status: n})]``: how many delegates chose each answer of each choice question.
+
+    One query (none without a choice question); ``questions``: the conference's, when the caller has them.
+    """
+    questions = [q for q in (questions_of(conference) if questions is None else questions) if q.kind in CHOOSING]
+    if not questions:
+        return []
     counts = {(q.pk, c): dict.fromkeys(statuses, 0) for q in questions for c in q.choices}
     rows = Registration.objects.filter(conference=conference, status__in=statuses).values_list("status", "answers")
     for status, answers in rows:

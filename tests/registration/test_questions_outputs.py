@@ -98,3 +98,17 @@ def test_the_badge_prints_on_badge_answers(conference, asked):
     text = page_texts(render_badge(current_badge(ada)))[0]
     assert "Access: needs step-free access" in text
     assert "Diet" not in text
+
+
+def test_exports_with_questions_use_a_fixed_number_of_queries(client, organiser, conference, asked):
+    client.force_login(organiser)
+    invitation = asked["ada"].invitation
+    invitation.seats = 40
+    invitation.save()
+    for n in range(20):
+        RegistrationFactory(invitation=invitation, answers={str(asked["diet"].pk): DIETS[n % len(DIETS)]})
+    for table in ("delegates", "needs"):
+        with CaptureQueriesContext(connection) as counted:
+            response = client.get(f"/organiser/{conference.slug}/exports/{table}.csv")
+        assert response.status_code == 200
+        assert len(counted.captured_queries) <= 9, (table, len(counted.captured_queries))
