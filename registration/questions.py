@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from conference.models import Category
+from conference.models import Category, Conference
 from conference.plumbing.errors import Conflict, ServiceError
 
 from .models import Question, Registration
@@ -148,7 +148,7 @@ def save_question(*, conference, values, instance=None):
     """Create or change a question after :func:`question_errors`; a new one goes last unless a position is given."""
     with transaction.atomic():
         # The conference's questions are checked and written under one lock, so two editors make no circle.
-        type(conference).objects.select_for_update().filter(pk=conference.pk).first()
+        Conference.objects.select_for_update().filter(pk=conference.pk).first()
         merged = {name: getattr(instance, name) for name in FIELDS} if instance is not None else {}
         merged.update(values)
         errors = question_errors(conference=conference, values=merged, instance=instance)
@@ -225,7 +225,7 @@ def matches(question, value, wanted):
 
 
 def is_asked(question, category, cleaned, by_id):
-    """Whether a delegate of ``category`` is asked ``question``, given the answers ``cleaned`` so far.
+    """Whether a delegate of ``category`` is asked ``question``, given the (type-checked) answers ``cleaned``.
 
     A question that depends on another is asked only when that other was
     asked and given the answer named.
@@ -331,19 +331,27 @@ def clean_answers(conference, category, answers, questions=None):
     for key in answers:
         if not (isinstance(key, str) and key.isdigit() and int(key) in by_id):
             errors[str(key)] = [f"{key} is not a question of {conference.name}."]
+    # Each answer's type first, then which questions are asked: a condition reads its question's answer
+    # wherever the two stand in the order.
+    values, wrong = {}, {}
+    for question in questions:
+        key = str(question.pk)
+        value, error = _clean_value(question, answers.get(key))
+        if error:
+            wrong[key] = error
+        elif value is not None:
+            values[key] = value
     cleaned = {}
     for question in questions:
         key = str(question.pk)
-        if not is_asked(question, category, cleaned, by_id):
+        if not is_asked(question, category, values, by_id):
             continue
-        value, error = _clean_value(question, answers.get(key))
-        if error:
-            errors[key] = [error]
-        elif value is None:
-            if question.required:
-                errors[key] = ["Answer this question." if question.kind != Kind.CHOICE else "Choose an answer."]
-        else:
-            cleaned[key] = value
+        if key in wrong:
+            errors[key] = [wrong[key]]
+        elif key in values:
+            cleaned[key] = values[key]
+        elif question.required:
+            errors[key] = ["Answer this question." if question.kind != Kind.CHOICE else "Choose an answer."]
     return cleaned, errors
 
 

@@ -15,10 +15,19 @@ function answerOf(form, name) {
 }
 
 export function update(form) {
-  // In document order: a question shown or hidden may decide the next one.
-  for (const wrapper of form.querySelectorAll("[data-condition-name]")) {
-    const answer = answerOf(form, wrapper.dataset.conditionName);
-    wrapper.hidden = !(answer && answer.includes(wrapper.dataset.conditionValue));
+  // A question shown or hidden may decide another, before or after it: settle in a few passes.
+  const wrappers = [...form.querySelectorAll("[data-condition-name]")];
+  for (let pass = 0; pass <= wrappers.length && pass < 5; pass++) {
+    let changed = false;
+    for (const wrapper of wrappers) {
+      const answer = answerOf(form, wrapper.dataset.conditionName);
+      const hidden = !(answer && answer.includes(wrapper.dataset.conditionValue));
+      if (wrapper.hidden !== hidden) {
+        wrapper.hidden = hidden;
+        changed = true;
+      }
+    }
+    if (!changed) break;
   }
 }
 

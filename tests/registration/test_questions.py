@@ -339,3 +339,19 @@ def test_update_registration_keeps_answers_through_the_service(conference, diet)
     services.update_registration(registration=registration, data={**data, "answers": {str(diet.pk): "halal"}})
     registration.refresh_from_db()
     assert registration.answers == {str(diet.pk): "halal"}
+
+
+def test_a_condition_reads_its_question_wherever_it_stands_in_the_order(conference, diet, allergy):
+    allergy.position, diet.position = 0, 10
+    allergy.save()
+    diet.save()
+    cleaned, errors = questions.clean_answers(conference, "company", {str(diet.pk): "other"})
+    assert errors == {str(allergy.pk): ["Answer this question."]}
+    answers = {str(diet.pk): "other", str(allergy.pk): "nuts"}
+    assert questions.clean_answers(conference, "company", answers) == (answers, {})
+
+
+def test_a_wrong_answer_to_a_question_not_asked_is_ignored(conference, diet, allergy):
+    number = QuestionFactory(conference=conference, kind="number", depends_on={"question": diet.pk, "answer": "vegan"})
+    cleaned, errors = questions.clean_answers(conference, "company", {str(diet.pk): "none", str(number.pk): "lots"})
+    assert (cleaned, errors) == ({str(diet.pk): "none"}, {})
