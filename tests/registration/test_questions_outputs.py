@@ -22,7 +22,7 @@ DIETS = ["none", "vegetarian", "vegan", "halal", "kosher", "gluten-free", "other
 
 @pytest.fixture
 def asked(conference):
-    diet = QuestionFactory(conference=conference, label="Diet", kind="choice", choices=DIETS)
+    diet = QuestionFactory(conference=conference, label="Diet", kind="choice", choices=DIETS, position=0)
     access = QuestionFactory(
         conference=conference, label="Access", kind="text", show_at_door=True, on_badge=True, position=50
     )
