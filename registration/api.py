@@ -186,6 +186,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
     workshops = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     manage_url = serializers.SerializerMethodField()
     checked_in_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    answers = serializers.DictField(read_only=True, help_text='Answers to the questions: {"<question id>": value}.')
 
     class Meta:
         model = Registration
@@ -199,6 +200,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "job_title",
             "dietary",
             "accessibility",
+            "answers",
             "organisation",
             "category",
             "status",

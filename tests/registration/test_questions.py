@@ -355,3 +355,9 @@ def test_a_wrong_answer_to_a_question_not_asked_is_ignored(conference, diet, all
     number = QuestionFactory(conference=conference, kind="number", depends_on={"question": diet.pk, "answer": "vegan"})
     cleaned, errors = questions.clean_answers(conference, "company", {str(diet.pk): "none", str(number.pk): "lots"})
     assert (cleaned, errors) == ({str(diet.pk): "none"}, {})
+
+
+def test_organisers_read_the_answers_in_the_registrations_api(organiser_api, conference, diet):
+    RegistrationFactory(invitation=InvitationFactory(conference=conference), answers={str(diet.pk): "vegan"})
+    body = organiser_api.get(f"/api/conferences/{conference.slug}/registrations/").json()
+    assert body["results"][0]["answers"] == {str(diet.pk): "vegan"}
