@@ -44,6 +44,7 @@ from django.template.loader import render_to_string
 from django.utils import formats
 
 from registration.models import CATEGORY_COLOURS, Category
+from registration.questions import badge_answers
 
 LAYOUTS = ("a6", "a4")
 BATCH_SIZE = 100  # badges a document in bulk runs: a multiple of 4 (an A4 sheet)
@@ -198,6 +199,7 @@ def badge_data(badge):
         "category_class": f"cat-{category}" if category in CATEGORY_COLOURS else "",
         "conference": _text(conference.name),
         "dates": conference_dates(conference),
+        "answers": badge_answers(registration),
     }
 
 

@@ -6,6 +6,7 @@ only.
 """
 
 import datetime as dt
+import json
 import logging
 import tempfile
 
@@ -93,6 +94,7 @@ _DELEGATE_PATHS = (
     "first_name",
     "last_name",
     "badge_name",
+    "answers",
     "invitation_id",
     "invitation__category",
     "invitation__organisation_id",
@@ -155,8 +157,8 @@ def _cache(instance, field_name, related):
 
 def _delegate(row):
     """The Registration of a look-up row, with its conference, invitation, organisation and live check-in."""
-    (pk, conference_id, conference_name, status, first_name, last_name, badge_name) = row[:7]
-    (invitation_id, category, organisation_id, organisation_name, live_id, live_at, live_gate, returning) = row[7:]
+    (pk, conference_id, conference_name, status, first_name, last_name, badge_name, answers) = row[:8]
+    (invitation_id, category, organisation_id, organisation_name, live_id, live_at, live_gate, returning) = row[8:]
     registration = partial_instance(
         Registration,
         id=pk,
@@ -166,6 +168,8 @@ def _delegate(row):
         first_name=first_name,
         last_name=last_name,
         badge_name=badge_name,
+        # The raw statement reads JSON as text; the ORM's values_list has decoded it already.
+        answers=json.loads(answers) if isinstance(answers, str) else (answers or {}),
     )
     invitation = partial_instance(Invitation, id=invitation_id, category=category, organisation_id=organisation_id)
     _cache(invitation, "organisation", partial_instance(Organisation, id=organisation_id, name=organisation_name))

@@ -215,6 +215,7 @@ def delegate_substitute(request, slug, pk):
     form = DelegateForm(
         request.POST if request.method == "POST" else None,
         conference=conference,
+        category=registration.invitation.category,
         require_consent=False,
         auto_id="id-%s",
     )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import delegates, emails, invitations, views
+from . import delegates, emails, invitations, questions, views
 
 urlpatterns = [
     path("", views.organiser_overview, name="organiser-overview"),
@@ -11,6 +11,10 @@ urlpatterns = [
     path("<slug:slug>/organisations/<int:pk>/", invitations.organisation_page, name="organiser-organisation"),
     path("<slug:slug>/delegates/", delegates.delegate_list, name="organiser-delegates"),
     path("<slug:slug>/emails/", emails.emails_page, name="organiser-emails"),
+    path("<slug:slug>/questions/", questions.questions_page, name="organiser-questions"),
+    path("<slug:slug>/questions/preview/", questions.questions_preview, name="organiser-questions-preview"),
+    path("<slug:slug>/questions/<int:pk>/<str:action>/", questions.question_action, name="organiser-question-action"),
+    path("<slug:slug>/copy/", views.copy_conference, name="organiser-copy"),
     path("<slug:slug>/emails/compose/", emails.compose, name="organiser-email-compose"),
     path("<slug:slug>/emails/outbox/retry/", emails.outbox_retry, name="organiser-outbox-retry"),
     path("<slug:slug>/emails/<str:kind>/", emails.email_template, name="organiser-email-template"),

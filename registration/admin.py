@@ -53,6 +53,10 @@ class RegistrationAdminForm(DelegateForm):
         fields = ["conference", "invitation", *TEXT_FIELDS]
         widgets = {}  # the admin's own widgets, without the RSVP page's autocomplete hints
 
+    def __init__(self, *args, **kwargs):
+        # The answers to the conference's questions are the delegate's (RSVP page, /my/); the admin leaves them be.
+        super().__init__(*args, questions=[], **kwargs)
+
 
 def _by_conference(queryset):
     groups = {}

@@ -12,14 +12,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conference.api import ConferenceScoped
+from conference.api import ConferenceScoped, ConferenceSerializer
 from conference.models import Organisation
 from conference.plumbing.limits import TokenRateThrottle
 from conference.plumbing.validators import validate_name_text
 
-from . import emails, figures, importing, places, privacy, services
+from . import copying, emails, figures, importing, places, privacy, questions, services
 from .forms import DelegateForm
 from .models import AuditEntry, Category, Invitation, Registration
+from .questions_api import question_data
 
 # Invitations.
 
@@ -201,6 +202,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
     workshops = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     manage_url = serializers.SerializerMethodField()
     checked_in_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    answers = serializers.DictField(read_only=True, help_text='Answers to the questions: {"<question id>": value}.')
 
     class Meta:
         model = Registration
@@ -214,6 +216,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "job_title",
             "dietary",
             "accessibility",
+            "answers",
             "organisation",
             "category",
             "status",
@@ -325,7 +328,11 @@ class DelegateSerializer(serializers.Serializer):
     """
 
     def get_fields(self):
-        return {name: _described(field) for name, field in DelegateForm.base_fields.items()}
+        fields = {name: _described(field) for name, field in DelegateForm.base_fields.items()}
+        fields["answers"] = serializers.DictField(
+            required=False, help_text='Answers to the questions listed by GET: {"<question id>": value}.'
+        )
+        return fields
 
     def to_internal_value(self, data):
         return data
@@ -364,6 +371,9 @@ def rsvp_view_data(invitation):
         "full": places.is_full_for(conference, invitation.category),
         "status": invitation.status,
         "workshops": _workshops(conference),
+        "questions": [
+            question_data(q) for q in questions.questions_of(conference) if questions.applies_to(q, invitation.category)
+        ],
         "delegates": [
             {
                 "id": r.pk,
@@ -373,6 +383,7 @@ def rsvp_view_data(invitation):
                 "badge_name": r.badge_name,
                 "status": r.status,
                 "workshops": [w.pk for w in r.workshops.all()],
+                "answers": r.answers,
                 "manage_url": emails.manage_url(r),
             }
             for r in named
@@ -445,7 +456,10 @@ class RsvpView(APIView):
                     )
                 },
             ),
-            400: OpenApiResponse(description="too_many_delegates, or field errors under delegates"),
+            400: OpenApiResponse(
+                description="too_many_delegates, or field errors under delegates (answers' under "
+                '"answers", by question id)'
+            ),
             409: OpenApiResponse(description="workshop_full or registration_closed; nothing registered"),
         },
     )
@@ -491,3 +505,27 @@ class AuditViewSet(ConferenceScoped, mixins.ListModelMixin, viewsets.GenericView
         if getattr(self, "swagger_fake_view", False):
             return AuditEntry.objects.none()
         return AuditEntry.objects.filter(conference=self.get_conference()).select_related("user")
+
+
+# Next year from this year (organisers).
+
+
+class CopySerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    slug = serializers.CharField(max_length=60)
+    starts_on = serializers.DateField(help_text="The new conference's first day; it lasts as many days.")
+
+
+class CopyConferenceView(ConferenceScoped, APIView):
+    """Copy a conference into next year's: set-up, agenda (a draft), questions, templates, draft invitations."""
+
+    @extend_schema(
+        tags=["conferences"],
+        request=CopySerializer,
+        responses={201: ConferenceSerializer, 400: OpenApiResponse(description="field errors (name, slug, starts_on)")},
+    )
+    def post(self, request, slug):
+        body = CopySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        new = copying.copy_conference(source=self.get_conference(), **body.validated_data)
+        return Response(ConferenceSerializer(new).data, status=status.HTTP_201_CREATED)

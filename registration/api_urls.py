@@ -4,7 +4,7 @@ from django.urls import path
 
 from conference.plumbing.routers import conference_router
 
-from . import api, email_api, my_api
+from . import api, email_api, my_api, questions_api
 
 router = conference_router(
     invitations=api.InvitationViewSet,
@@ -13,11 +13,13 @@ router = conference_router(
     messages=email_api.MessageViewSet,
     outbox=email_api.OutboxViewSet,
     audit=api.AuditViewSet,
+    questions=questions_api.QuestionViewSet,
 )
 
 urlpatterns = [
     path("rsvp/<str:token>/", api.RsvpView.as_view(), name="api-rsvp"),
     path("my/<str:token>/starred/", my_api.StarredView.as_view(), name="api-my-starred"),
     path("my/<str:token>/starred/<int:session>/", my_api.StarredDetailView.as_view(), name="api-my-starred-detail"),
+    path("conferences/<slug:slug>/copy/", api.CopyConferenceView.as_view(), name="api-conference-copy"),
     *router.urls,
 ]

@@ -18,9 +18,9 @@ from django.utils import timezone
 from conference.demo.core import COMPANIES, PARTNERS, SPONSORS
 from conference.models import Organisation
 
-from . import emails, services
+from . import emails, questions, services
 from .figures import invitation_figures
-from .models import Invitation, Registration
+from .models import Invitation, Question, Registration
 
 # (first name, last name, badge name) — the first delegates named, in many scripts.
 WORLD_NAMES = [
@@ -97,7 +97,19 @@ ENGLISH_NAMES = [
     ("Luke", "Murphy"),
     ("Molly", "Bell"),
 ]
-DIETARY = ["", "", "", "Vegetarian", "Vegan", "Halal", "Kosher", "Gluten free", "Nut allergy", ""]
+# Each delegate's answer to the demo's dietary question, in turn (an "other" says what).
+DIETS = ["none", "none", "none", "vegetarian", "vegan", "halal", "kosher", "gluten-free", "other", "none"]
+OTHER_DIETS = ["Nut allergy", "Pescatarian", "No pork"]
+INTERESTS = ["AI", "Cloud", "Cyber security", "Data", "Skills"]
+# The demo's questions: (label, kind, choices, required, categories, on what answer, show at the door, on the badge).
+QUESTIONS = [
+    ("Diet", "choice", ["none", "vegetarian", "vegan", "halal", "kosher", "gluten-free", "other"], True),
+    ("Which other diet?", "text", [], True, [], ("Diet", "other"), True),
+    ("Do you need step-free access?", "yes_no", [], False, [], None, True),
+    ("Topics you are interested in", "multiple_choice", INTERESTS, False),
+    ("Pronouns (printed on your badge)", "text", [], False, [], None, False, True),
+    ("May we photograph you for our press release?", "yes_no", [], True, ["press", "vip", "speaker"]),
+]
 ACCESSIBILITY = ["", "", "", "", "Step-free access", "Hearing loop", "", "Large-print programme", "", ""]
 JOBS = ["Managing Director", "Head of Digital", "CTO", "Research Fellow", "Innovation Manager", "Software Engineer"]
 
@@ -131,6 +143,7 @@ def _ascii(text):
 
 
 def load(conference, stdout):
+    _questions(conference)
     if Invitation.objects.filter(conference=conference).exists():
         stdout.write("Kept the demo invitations and delegates")
         _print_links(conference, stdout)
@@ -153,6 +166,49 @@ def load(conference, stdout):
             services.accept_invitation(invitation=invitation, delegates=delegates, now=moment)
     _print_summary(conference, stdout)
     _print_links(conference, stdout)
+
+
+def _questions(conference):
+    """The demo's registration questions (through the service that checks them), once."""
+    if Question.objects.filter(conference=conference).exists():
+        return
+    made = {}
+    for label, kind, choices, required, *rest in QUESTIONS:
+        defaults = [[], None, False, False]
+        categories, depends_on, show_at_door, on_badge = [*rest, *defaults[len(rest) :]]
+        values = {
+            "label": label,
+            "kind": kind,
+            "choices": choices,
+            "required": required,
+            "categories": categories,
+            "depends_on": {"question": made[depends_on[0]].pk, "answer": depends_on[1]} if depends_on else None,
+            "show_at_door": show_at_door,
+            "on_badge": on_badge,
+        }
+        made[label] = questions.save_question(conference=conference, values=values)
+    return made
+
+
+def _answers(conference, invitation, number):
+    """Delegate number n's answers to the demo's questions, as the RSVP sends them."""
+    by_label = {q.label: q for q in Question.objects.filter(conference=conference)}
+
+    def key(label):
+        return str(by_label[label].pk)
+
+    diet = DIETS[number % len(DIETS)]
+    answers = {key("Diet"): diet}
+    if diet == "other":
+        answers[key("Which other diet?")] = OTHER_DIETS[number % len(OTHER_DIETS)]
+    if number % 7 == 4:
+        answers[key("Do you need step-free access?")] = True
+    answers[key("Topics you are interested in")] = INTERESTS[number % 5 :: 2][:2]
+    if number % 4 == 1:
+        answers[key("Pronouns (printed on your badge)")] = ["she/her", "he/him", "they/them"][number % 3]
+    if invitation.category in ("press", "vip", "speaker"):
+        answers[key("May we photograph you for our press release?")] = number % 2 == 0
+    return answers
 
 
 def _demo_organisations():
@@ -209,7 +265,8 @@ def _delegate(invitation, name, number):
         "badge_name": badge,
         "email": f"delegate{number}@{invitation.email.split('@')[1]}",
         "job_title": JOBS[number % len(JOBS)],
-        "dietary": DIETARY[number % len(DIETARY)],
+        "dietary": "",
+        "answers": _answers(invitation.conference, invitation, number),
         "accessibility": ACCESSIBILITY[number % len(ACCESSIBILITY)],
         "consent": True,
         "workshops": [],

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from conference.models import Session
 
-from .models import Invitation, Registration
+from . import questions as asked
+from .models import Invitation, Question, Registration
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -97,8 +98,23 @@ def _registrations(conference, needs_only=False, ids=None):
         .order_by("last_name", "first_name", "pk")
     )
     if needs_only:
-        queryset = queryset.exclude(status=Registration.Status.CANCELLED).filter(~Q(dietary="") | ~Q(accessibility=""))
+        queryset = queryset.exclude(status=Registration.Status.CANCELLED).filter(
+            ~Q(dietary="") | ~Q(accessibility="") | ~Q(answers={})
+        )
     return queryset
+
+
+def _questions(conference, registrations):
+    """The questions that get a column: the conference's, or (an export across conferences) those of the rows'."""
+    if conference is not None:
+        return asked.questions_of(conference)
+    conference_ids = {r.conference_id for r in registrations}
+    return list(Question.objects.filter(conference_id__in=conference_ids).order_by("conference_id", "position", "pk"))
+
+
+def _answer_cells(registration, questions):
+    answers = registration.answers or {}
+    return [asked.display_answer(q, answers.get(str(q.pk))) for q in questions]
 
 
 def delegates_table(conference=None, ids=None):
@@ -121,6 +137,9 @@ def delegates_table(conference=None, ids=None):
         "cancelled_at",
         "checked_in_at",
     ]
+    registrations = list(_registrations(conference, ids=ids))
+    questions = _questions(conference, registrations)
+    header += [q.label for q in questions]
     rows = [
         [
             r.pk,
@@ -140,15 +159,31 @@ def delegates_table(conference=None, ids=None):
             r.confirmed_at,
             r.cancelled_at,
             r.checked_in_at,
+            *_answer_cells(r, questions),
         ]
-        for r in _registrations(conference, ids=ids)
+        for r in registrations
     ]
     return "Delegates", header, rows
 
 
 def needs_table(conference):
-    """Delegates (confirmed or waiting) with dietary or accessibility needs: for caterers and the venue."""
-    header = ["first_name", "last_name", "organisation", "category", "status", "dietary", "accessibility", "email"]
+    """Delegates (confirmed or waiting) with needs or answers, then how many chose each answer: for caterers.
+
+    One column per question; after the delegates, a blank row and a count of
+    every answer of every choice question (confirmed and waiting apart).
+    """
+    questions = asked.questions_of(conference)
+    header = [
+        "first_name",
+        "last_name",
+        "organisation",
+        "category",
+        "status",
+        "dietary",
+        "accessibility",
+        "email",
+        *(q.label for q in questions),
+    ]
     rows = [
         [
             r.first_name,
@@ -159,9 +194,16 @@ def needs_table(conference):
             r.dietary,
             r.accessibility,
             r.email,
+            *_answer_cells(r, questions),
         ]
         for r in _registrations(conference, needs_only=True)
     ]
+    statuses = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+    counts = asked.choice_counts(conference, statuses, questions)
+    if counts:
+        rows.append([])
+        rows.append(["count", "question", "answer", "confirmed", "waitlisted"])
+        rows.extend(["count", q.label, choice, n[statuses[0]], n[statuses[1]]] for q, choice, n in counts)
     return "Needs", header, rows
 
 

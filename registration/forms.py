@@ -16,7 +16,8 @@ from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, BaseForm
 
 from conference.models import Session
 
-from .models import Registration
+from . import questions as asked
+from .models import Question, Registration
 
 TEXT_FIELDS = ("first_name", "last_name", "email", "badge_name", "job_title", "dietary", "accessibility")
 CONSENT_MESSAGE = "Tick the box to agree to the privacy notice; we cannot register a delegate without it."
@@ -94,6 +95,59 @@ class DelegateBoundField(BoundField):
         return " ".join(ids)
 
 
+class AnswerField(forms.Field):
+    """One question's answer as typed: handed on as it came, for ``questions.clean_answers`` to decide.
+
+    Its widget follows the question's kind; it validates nothing itself (an
+    answer's rules depend on the other answers, so they are decided together).
+    """
+
+    def __init__(self, question, **kwargs):
+        self.question = question
+        Kind = Question.Kind
+        options = [(c, c) for c in question.choices]
+        widgets = {
+            Kind.TEXT: forms.TextInput(attrs={"maxlength": asked.MAX_TEXT}),
+            Kind.CHOICE: forms.Select(choices=[("", "Choose…"), *options]),
+            Kind.MULTIPLE_CHOICE: forms.CheckboxSelectMultiple(choices=options),
+            Kind.YES_NO: forms.RadioSelect(choices=[("yes", "Yes"), ("no", "No")]),
+            Kind.NUMBER: forms.TextInput(attrs={"inputmode": "decimal"}),
+            Kind.DATE: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        super().__init__(required=False, label=question.label, widget=widgets[question.kind], **kwargs)
+
+    def to_python(self, value):
+        return value
+
+    def prepare_value(self, value):
+        if self.question.kind == Question.Kind.YES_NO and isinstance(value, bool):
+            return "yes" if value else "no"
+        return value
+
+    def has_changed(self, initial, data):
+        empty = (None, "", [])
+        if initial in empty and data in empty:
+            return False
+        return self.prepare_value(initial) != data
+
+    @property
+    def is_group(self):
+        """Radio buttons and checkboxes: a fieldset with a legend, not a label."""
+        return self.question.kind in (Question.Kind.MULTIPLE_CHOICE, Question.Kind.YES_NO)
+
+    @property
+    def condition_value(self):
+        """The parent's answer this question waits for, as the page's inputs write it (for the page's script)."""
+        answer = (self.question.depends_on or {}).get("answer")
+        if isinstance(answer, bool):
+            return "yes" if answer else "no"
+        return "" if answer is None else str(answer)
+
+
+def answer_field_name(question):
+    return f"q{question.pk}"
+
+
 def _text_errors(required=None):
     messages = {"max_length": "Keep this to %(limit_value)d characters."}
     if required:
@@ -160,13 +214,17 @@ class DelegateForm(forms.ModelForm):
             "accessibility": _text_errors(),
         }
 
-    def __init__(self, *args, conference=None, require_consent=True, **kwargs):
+    def __init__(self, *args, conference=None, category=None, require_consent=True, questions=None, **kwargs):
         super().__init__(*args, **kwargs)
         if conference is None and self.instance.conference_id:
             conference = self.instance.conference
+        if category is None and self.instance.invitation_id:
+            category = self.instance.invitation.category
         self.conference = conference
+        self.category = category
         if not require_consent:
             self.fields.pop("consent", None)
+        self._add_questions(questions)
         if "workshops" in self.fields:
             field = self.fields["workshops"]
             field.queryset = workshops_of(conference) if conference else Session.objects.none()
@@ -177,6 +235,67 @@ class DelegateForm(forms.ModelForm):
                 invalid_pk_value=f"%(pk)s is not a workshop of {name}.",
             )
 
+    def _add_questions(self, questions):
+        """One field per question of the conference that the delegate's category may be asked (``q<id>``)."""
+        if questions is None:
+            questions = asked.questions_of(self.conference) if self.conference else []
+        self.questions = questions
+        self.answer_errors = {}
+        for question in questions:
+            if self.category is None or asked.applies_to(question, self.category):
+                self.fields[answer_field_name(question)] = AnswerField(question)
+
+    def question_fields(self):
+        """The bound answer fields, in the order they are asked."""
+        return [self[name] for name in self.fields if isinstance(self.fields[name], AnswerField)]
+
+    def question_rows(self):
+        """What the page renders for each question: the bound field, and the condition the page's script reads.
+
+        ``condition_name`` is the input that decides whether the question is
+        asked (``""``: always), ``condition_value`` the answer it waits for.
+        Hiding is only a convenience: ``questions.clean_answers`` decides.
+        """
+        rows = []
+        for bound in self.question_fields():
+            depends_on = bound.field.question.depends_on or {}
+            parent = depends_on.get("question")
+            rows.append(
+                {
+                    "field": bound,
+                    "question": bound.field.question,
+                    "condition_name": self.add_prefix(f"q{parent}") if parent else "",
+                    "condition_value": bound.field.condition_value,
+                }
+            )
+        return rows
+
+    def _raw_answers(self):
+        """The answers as sent: the API's ``answers`` object, or the page's ``q<id>`` fields."""
+        if hasattr(self.data, "getlist"):  # a page's POST
+            answers = {}
+            for field in self.question_fields():
+                value = field.field.widget.value_from_datadict(self.data, self.files, field.html_name)
+                if value not in (None, "", []):
+                    answers[str(field.field.question.pk)] = value
+            return answers
+        return self.data.get("answers")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.conference is None:
+            return cleaned_data
+        answers, errors = asked.clean_answers(self.conference, self.category, self._raw_answers(), self.questions)
+        cleaned_data["answers"] = answers
+        self.answer_errors = errors
+        for key, messages in errors.items():
+            name = f"q{key}"
+            if name in self.fields:
+                self.add_error(name, messages)
+            else:
+                self.add_error(None, [ValidationError(m, code="answers") for m in messages])
+        return cleaned_data
+
     @classmethod
     def for_registration(cls, registration, data=None, **kwargs):
         """The manage page's form: a delegate's saved details as its starting values (no consent box).
@@ -186,7 +305,15 @@ class DelegateForm(forms.ModelForm):
         """
         initial = {name: getattr(registration, name) for name in TEXT_FIELDS}
         initial["workshops"] = [w.pk for w in registration.workshops.all()]
-        return cls(data, initial=initial, conference=registration.conference, require_consent=False, **kwargs)
+        initial.update({f"q{key}": value for key, value in (registration.answers or {}).items()})
+        return cls(
+            data,
+            initial=initial,
+            conference=registration.conference,
+            category=registration.invitation.category,
+            require_consent=False,
+            **kwargs,
+        )
 
     def text_fields(self):
         """The bound text fields, in the page's order."""
@@ -209,11 +336,21 @@ class DelegateForm(forms.ModelForm):
         return chosen
 
     def error_dict(self):
-        """The errors as the API answers them: ``{field: [message, ...]}``, ``non_field_errors`` for the form's own."""
-        return {
-            ("non_field_errors" if field == NON_FIELD_ERRORS else field): list(errors)
-            for field, errors in self.errors.items()
-        }
+        """The errors as the API answers them: ``{field: [message, ...]}``, ``non_field_errors`` for the form's own.
+
+        The answers' errors are under ``answers``, by question id: ``{"answers": {"12": [message]}}``.
+        """
+        errors = {}
+        for field, data in self.errors.as_data().items():
+            messages = [m for e in data if e.code != "answers" for m in e.messages]
+            if field == NON_FIELD_ERRORS:
+                if messages:
+                    errors["non_field_errors"] = messages
+            elif not isinstance(self.fields.get(field), AnswerField):
+                errors[field] = messages
+        if self.answer_errors:
+            errors["answers"] = self.answer_errors
+        return errors
 
 
 class DelegateFormSet(BaseFormSet):
@@ -239,14 +376,17 @@ class DelegateFormSet(BaseFormSet):
         typed = [{name: form[name].data for name in form.fields} for form in self.forms]
         more = len(typed) < self.max_num
         formset = delegate_formset(
-            conference=self.form_kwargs["conference"], seats_left=self.max_num, initial=typed + [{}] * more
+            conference=self.form_kwargs["conference"],
+            category=self.form_kwargs["category"],
+            seats_left=self.max_num,
+            initial=typed + [{}] * more,
         )
         if more:
             formset.forms[-1].fields["first_name"].widget.attrs["autofocus"] = True
         return formset
 
 
-def delegate_formset(*, conference, seats_left, data=None, initial=None):
+def delegate_formset(*, conference, seats_left, category=None, data=None, initial=None):
     """The RSVP page's formset: bound to ``data`` (a POST), or showing ``initial`` rows (one empty row by default).
 
     The number of rows is kept between 1 and the seats left. A POST without
@@ -268,4 +408,5 @@ def delegate_formset(*, conference, seats_left, data=None, initial=None):
     formset_class = formset_factory(
         DelegateForm, formset=DelegateFormSet, extra=min(rows, most), max_num=most, absolute_max=most
     )
-    return formset_class(data=data, initial=initial, auto_id="%s", form_kwargs={"conference": conference})
+    kwargs = {"conference": conference, "category": category, "questions": asked.questions_of(conference)}
+    return formset_class(data=data, initial=initial, auto_id="%s", form_kwargs=kwargs)

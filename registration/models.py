@@ -13,6 +13,7 @@ __all__ = [
     "Category",
     "CATEGORY_COLOURS",
     "Invitation",
+    "Question",
     "Registration",
     "OutboxMessage",
     "AuditEntry",
@@ -113,6 +114,11 @@ class Registration(models.Model):
     job_title = models.CharField(max_length=200, blank=True, validators=[validate_name_text])
     dietary = models.CharField(max_length=300, blank=True)
     accessibility = models.CharField(max_length=300, blank=True)
+    answers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Answers to the conference's questions, keyed by question id (as text); see registration.questions.",
+    )
     consent_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED, db_index=True)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
@@ -156,6 +162,44 @@ class Registration(models.Model):
     @property
     def organisation(self):
         return self.invitation.organisation
+
+
+class Question(models.Model):
+    """A question a conference asks each delegate, beyond the fixed fields (see ``registration.questions``).
+
+    The answers live on the registration (``Registration.answers``), keyed by
+    this question's id; the rules of asking and answering are
+    ``registration.questions``'.
+    """
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        CHOICE = "choice", "Choice"
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        YES_NO = "yes_no", "Yes or no"
+        NUMBER = "number", "Number"
+        DATE = "date", "Date"
+
+    conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.JSONField(default=list, blank=True, help_text="The answers offered (choice, multiple choice).")
+    required = models.BooleanField(default=False)
+    categories = models.JSONField(
+        default=list, blank=True, help_text="Asked of these categories only; empty: everyone."
+    )
+    depends_on = models.JSONField(
+        null=True, blank=True, help_text='{"question": id, "answer": value}: asked only when that answer was given.'
+    )
+    show_at_door = models.BooleanField(default=False, help_text="The answer is shown to door staff at the scan.")
+    on_badge = models.BooleanField(default=False, help_text="The answer is printed on the badge.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["conference", "position", "pk"]
+
+    def __str__(self):
+        return self.label
 
 
 class OutboxMessage(models.Model):

@@ -30,8 +30,8 @@ from django.utils import timezone
 
 from conference.models import Conference
 
-from . import services
-from .models import AuditEntry, Invitation, OutboxMessage, Registration, RsvpAnswer, new_token
+from . import questions, services
+from .models import AuditEntry, Invitation, OutboxMessage, Question, Registration, RsvpAnswer, new_token
 
 # Sent inside the anonymising transaction with ``registrations`` (a queryset): receivers erase what
 # they hold about those delegates (answers to questions, directory notes, ...).
@@ -149,6 +149,7 @@ def personal_data(registration):
             "job_title": registration.job_title,
             "dietary": registration.dietary,
             "accessibility": registration.accessibility,
+            "answers": answers_held(registration),
             "status": registration.status,
             "consent_at": _iso(registration.consent_at),
             "created_at": _iso(registration.created_at),
@@ -185,6 +186,12 @@ def personal_data(registration):
     for _receiver, extra in collecting.send(sender=Registration, registration=registration):
         data.update(extra or {})
     return data
+
+
+def answers_held(registration):
+    """The delegate's answers to the conference's questions, by the question's label."""
+    asked = Question.objects.filter(conference_id=registration.conference_id).order_by("position", "pk")
+    return {question.label: shown for question, shown in questions.answered(registration, asked)}
 
 
 # Erasing.
@@ -228,6 +235,7 @@ def _anonymise_registrations(registrations, now):
             job_title="",
             dietary="",
             accessibility="",
+            answers={},
             token=new_token(),
             anonymised_at=now,
         )

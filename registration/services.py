@@ -26,6 +26,7 @@ from .forms import NOT_AN_OBJECT, TEXT_FIELDS, DelegateForm, workshops_of
 from .models import Invitation, Registration, RsvpAnswer
 from .outbox.tasks import dispatch_on_commit
 from .places import Places
+from .questions import questions_of
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 UNANSWERED = (Invitation.Status.DRAFT, Invitation.Status.SENT, Invitation.Status.OPENED)
@@ -402,19 +403,22 @@ def send_invitations(*, conference, ids=None, remind=False, now=None):
 # Delegates.
 
 
-def delegate_form(data, *, conference, require_consent=True):
+def delegate_form(data, *, conference, category=None, require_consent=True, questions=None):
     """A delegate's details, validated with DelegateForm: ``data`` is a dict of the fields, or a form to use as it is.
 
     A page passes the forms it shows, so that they carry every error (the
     form's and the service's); the API passes dicts. A delegate named must be
-    filled in, even from a row the page would skip when blank.
+    filled in, even from a row the page would skip when blank. ``category``
+    (the invitation's) decides which questions are asked.
     """
     if isinstance(data, DelegateForm):
         form = data
         if form.conference is None or form.conference.pk != conference.pk:
             raise ValueError("The delegate form was made for another conference.")
     else:
-        form = DelegateForm(data, conference=conference, require_consent=require_consent)
+        form = DelegateForm(
+            data, conference=conference, category=category, require_consent=require_consent, questions=questions
+        )
     form.empty_permitted = False
     form.is_valid()
     return form
@@ -550,7 +554,11 @@ def accept_invitation(*, invitation, delegates, now=None):
     shapes = [{} if isinstance(d, dict | DelegateForm) else {"non_field_errors": [NOT_AN_OBJECT]} for d in delegates]
     if any(shapes):
         raise DelegatesInvalid(shapes)
-    forms = [delegate_form(data, conference=invitation.conference) for data in delegates]
+    questions = questions_of(invitation.conference)
+    forms = [
+        delegate_form(data, conference=invitation.conference, category=invitation.category, questions=questions)
+        for data in delegates
+    ]
     with transaction.atomic():
         conference = _lock_conference(invitation.conference)
         invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
@@ -610,6 +618,7 @@ def _register(conference, invitation, forms, *, now, registered_at):
             conference=conference,
             invitation=invitation,
             **{field: form.cleaned_data[field] for field in DELEGATE_FIELDS},
+            answers=form.cleaned_data.get("answers", {}),
             consent_at=now,
             status=Registration.Status.CONFIRMED if is_confirmed else Registration.Status.WAITLISTED,
             created_at=registered_at,
@@ -795,10 +804,11 @@ def substitute_registration(*, registration, data, now=None):
     """
     now = now or timezone.now()
     conference = registration.conference
+    category = registration.invitation.category
     if isinstance(data, DelegateForm):  # a page's form, so that it carries every error beside its field
-        form = delegate_form(data, conference=conference)
+        form = delegate_form(data, conference=conference, category=category)
     elif isinstance(data, dict):
-        form = delegate_form({**data, "workshops": []}, conference=conference, require_consent=False)
+        form = delegate_form({**data, "workshops": []}, conference=conference, category=category, require_consent=False)
     else:
         raise DelegatesInvalid([{"non_field_errors": [NOT_AN_OBJECT]}])
     if form.errors:
@@ -830,6 +840,7 @@ def substitute_registration(*, registration, data, now=None):
             conference=old.conference,
             invitation=invitation,
             **{field: form.cleaned_data[field] for field in DELEGATE_FIELDS},
+            answers=form.cleaned_data.get("answers", {}),
             status=status,
             created_at=old.created_at,
             confirmed_at=now if status == Registration.Status.CONFIRMED else None,
@@ -854,7 +865,7 @@ def update_registration(*, registration, data, now=None):
     conference = registration.conference
     if not isinstance(data, dict | DelegateForm):
         raise DelegatesInvalid([{"non_field_errors": [NOT_AN_OBJECT]}])
-    form = delegate_form(data, conference=conference, require_consent=False)
+    form = delegate_form(data, conference=conference, category=registration.invitation.category, require_consent=False)
     if form.errors:
         raise DelegatesInvalid([form.error_dict()])
     cleaned = form.cleaned_data
@@ -867,6 +878,7 @@ def update_registration(*, registration, data, now=None):
         _check_workshop_places(new, exclude_registration=registration)
         for field in DELEGATE_FIELDS:
             setattr(registration, field, cleaned[field])
-        registration.save(update_fields=list(DELEGATE_FIELDS))
+        registration.answers = cleaned.get("answers", {})
+        registration.save(update_fields=[*DELEGATE_FIELDS, "answers"])
         registration.workshops.set(cleaned["workshops"])
     return registration

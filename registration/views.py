@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from conference.plumbing.errors import ServiceError
 from conference.plumbing.limits import token_rate_limited
 
-from . import emails, places, privacy, services
+from . import emails, places, privacy, questions, services
 from .forms import DelegateForm, delegate_formset
 from .models import Invitation, Registration
 
@@ -27,7 +27,9 @@ def _rsvp_page(request, invitation, formset=None, error=None, status=200):
     )
     seats_left = services.seats_left(invitation=invitation, named=len(delegates))
     if formset is None:
-        formset = delegate_formset(conference=invitation.conference, seats_left=seats_left)
+        formset = delegate_formset(
+            conference=invitation.conference, category=invitation.category, seats_left=seats_left
+        )
     context = {
         "invitation": invitation,
         "conference": invitation.conference,
@@ -62,7 +64,10 @@ def rsvp(request, token):
     if action == "decline":
         return _decline(request, invitation)
     formset = delegate_formset(
-        conference=invitation.conference, seats_left=services.seats_left(invitation=invitation), data=request.POST
+        conference=invitation.conference,
+        category=invitation.category,
+        seats_left=services.seats_left(invitation=invitation),
+        data=request.POST,
     )
     if action == "add":
         return _rsvp_page(request, invitation, formset.with_another_row())
@@ -150,6 +155,7 @@ def _manage_page(request, registration, form=None, error=None, status=200):
         "error": error,
         "position": services.waitlist_position(registration),
         "needs_retention_days": privacy.needs_retention_days(),
+        "answers": questions.answered(registration, form.questions),
         "editable": registration.status != Registration.Status.CANCELLED
         and not services.is_closed(registration.invitation),
         **emails.personal_links(registration),

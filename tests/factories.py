@@ -205,3 +205,16 @@ class BadgeFactory(factory.django.DjangoModelFactory):
         model = Badge
 
     registration = factory.SubFactory(RegistrationFactory)
+
+
+# --- Registration questions ---------------------------------------------------
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registration.Question"
+
+    conference = factory.SubFactory(ConferenceFactory)
+    label = factory.Sequence(lambda n: f"Question {n}")
+    kind = "text"
+    position = factory.Sequence(lambda n: n)

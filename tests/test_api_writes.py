@@ -17,7 +17,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from badges import services as badge_services
 from badges.checkin import services as checkin_services
-from registration.models import Registration
+from registration.models import Question, Registration
 from tests.factories import (
     InvitationFactory,
     RegistrationFactory,
@@ -57,6 +57,7 @@ ITEM_SEGMENTS = {
     "sessions": "session",
     "invitations": "invitation",
     "registrations": "registration",
+    "questions": "question",
 }
 
 
@@ -112,6 +113,7 @@ def world(conference, organiser):
     badge = badge_services.current_badge(registration)
     checkin_services.check_in_registration(conference=conference, registration_id=checked_in.pk, user=organiser)
     checkin = checked_in.checkins.get()
+    question = Question.objects.create(conference=conference, label="Diet", kind="choice", choices=["none", "vegan"])
     assert registration.status == Registration.Status.CONFIRMED
     return {
         "conference": conference,
@@ -124,6 +126,7 @@ def world(conference, organiser):
         "registration": registration,
         "badge": badge,
         "checkin": checkin,
+        "question": question,
     }
 
 
@@ -285,6 +288,12 @@ WRONG_TYPES = {
     "position": "first",
     "colour": "red",
     "retain_until": "never",
+    "choices": "none of them",
+    "categories": {"partner": True},
+    "depends_on": [1, 2],
+    "required": "perhaps",
+    "show_at_door": [],
+    "answers": ["not", "an", "object"],
 }
 
 NONSENSE = {

@@ -46,6 +46,7 @@ from badges.services import find_badge, find_delegate, issue_missing_badges, par
 from conference.models import Organisation, Session
 from conference.plumbing.errors import Conflict, ServiceError
 from registration.models import Invitation, Registration
+from registration.questions import door_notes
 
 from .folding import Folded, fold
 
@@ -214,13 +215,26 @@ def registration_summary(registration):
     ``registration`` has its invitation and organisation loaded (a look-up by
     :func:`~badges.services.find_badge`, a search result, an undone check-in's).
     """
-    return {
+    summary = {
         "id": registration.pk,
         "name": registration.full_name,
         "badge_name": registration.display_badge_name,
         "organisation": registration.invitation.organisation.name,
         "category": registration.invitation.category,
     }
+    if hasattr(registration, "door_notes"):  # a scan's answer: see _with_door_notes
+        summary["door_notes"] = registration.door_notes
+    return summary
+
+
+def _with_door_notes(conference, registration):
+    """A scanned delegate of ``conference`` carries ``door_notes``: their answers to ``show_at_door`` questions.
+
+    The answers came with the look-up; the questions cost one query, and only when the delegate answered any.
+    """
+    if registration is not None and registration.conference_id == conference.pk:
+        registration.door_notes = door_notes(registration)
+    return registration
 
 
 def _refusal(result, detail, registration=None, **extra):
@@ -546,7 +560,7 @@ def scan_badge(*, conference, code, gate="", nonce="", user=None, scanned_at=Non
     scan = _scan if session is None else functools.partial(_scan_session, session=session)
     return scan(
         conference=conference,
-        registration=badge.registration if badge else None,
+        registration=_with_door_notes(conference, badge.registration if badge else None),
         badge=badge,
         code=badge.code if badge else raw.strip(),
         gate=gate,
@@ -564,7 +578,7 @@ def check_in_registration(*, conference, registration_id, gate="", nonce="", use
     scan = _scan if session is None else functools.partial(_scan_session, session=session)
     return scan(
         conference=conference,
-        registration=find_delegate(registration_id, day),
+        registration=_with_door_notes(conference, find_delegate(registration_id, day)),
         badge=None,
         code="",
         gate=gate,

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from conference.models import AgendaVersion, Conference, Session
+from conference.models import AgendaVersion, Conference, Room, Session, Speaker, Track
 
 from . import rules
 from .errors import AgendaHasClashes, DraftChanged, NothingToPublish
@@ -181,3 +181,54 @@ def publish_agenda(*, conference, note="", user=None, notify=False, expected=Non
     answers = agenda_published.send(sender=AgendaVersion, version=version, notify=bool(notify))
     version.notified = sum(n for _receiver, n in answers if isinstance(n, int))
     return version
+
+
+def shift_local(moment, tz, delta):
+    """``moment`` moved by ``delta`` (whole days) on the conference's wall clock: 09:30 stays 09:30 across DST."""
+    local = moment.astimezone(tz)
+    return (local.replace(tzinfo=None) + delta).replace(tzinfo=tz)
+
+
+def copy_agenda(*, source, target, delta):
+    """Copy ``source``'s rooms, tracks, speakers and live sessions to ``target`` as an unpublished draft.
+
+    Each session moves by ``delta`` (a whole number of days) on the
+    conference's wall clock; cancelled sessions and published versions are
+    left behind, so the new conference has nothing published. Call inside
+    the caller's transaction.
+    """
+    rooms = {
+        room.pk: Room.objects.create(conference=target, name=room.name, capacity=room.capacity, position=room.position)
+        for room in source.rooms.all()
+    }
+    tracks = {
+        track.pk: Track.objects.create(conference=target, name=track.name, colour=track.colour)
+        for track in source.tracks.all()
+    }
+    speakers = {
+        speaker.pk: Speaker.objects.create(
+            conference=target,
+            name=speaker.name,
+            organisation=speaker.organisation,
+            email=speaker.email,
+            bio=speaker.bio,
+            photo=speaker.photo,
+        )
+        for speaker in source.speakers.all()
+    }
+    tz = source.tz
+    sessions = source.sessions.filter(cancelled_at__isnull=True).prefetch_related("speakers").order_by("starts_at")
+    for session in sessions:
+        copy = Session.objects.create(
+            conference=target,
+            title=session.title,
+            kind=session.kind,
+            starts_at=shift_local(session.starts_at, tz, delta),
+            ends_at=shift_local(session.ends_at, tz, delta),
+            room=rooms.get(session.room_id),
+            track=tracks.get(session.track_id),
+            capacity=session.capacity,
+            abstract=session.abstract,
+        )
+        copy.speakers.set([speakers[s.pk] for s in session.speakers.all()])
+    return len(sessions)

@@ -112,3 +112,22 @@ def test_demo_links_work(client):
         if "RSVP link" in line or "Manage link" in line:
             path = "/" + line.rsplit("http://127.0.0.1:8000/", 1)[1]
             assert client.get(path).status_code == 200
+
+
+def test_demo_asks_questions_and_its_delegates_answer_them():
+    from registration import exports
+    from registration.models import Question
+
+    call_command("demo", stdout=io.StringIO())
+    conference = Conference.objects.get(slug=DEMO_SLUG)
+    diet = Question.objects.get(conference=conference, label="Diet")
+    assert diet.kind == "choice"
+    assert diet.choices == ["none", "vegetarian", "vegan", "halal", "kosher", "gluten-free", "other"]
+    delegates = Registration.objects.filter(conference=conference)
+    assert all(r.answers.get(str(diet.pk)) in diet.choices for r in delegates)
+    _, _, rows = exports.needs_table(conference)
+    counted = {r[2]: r[3] + r[4] for r in rows if r and r[0] == "count" and r[1] == "Diet"}
+    assert sum(counted.values()) == delegates.exclude(status="cancelled").count()
+    assert counted["vegan"] > 0 and counted["other"] > 0
+    call_command("demo", stdout=io.StringIO())
+    assert Question.objects.filter(conference=conference).count() == 6, "the demo is idempotent"

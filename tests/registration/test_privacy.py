@@ -422,3 +422,15 @@ def test_retention_deletes_printed_badge_files(delegates, settings, tmp_path, dj
         privacy.apply_retention(today=conference.retain_until + dt.timedelta(days=1))
     job.refresh_from_db()
     assert not path.exists() and job.file.name == "" and job.total == 2
+
+
+def test_answers_to_questions_are_in_data_json_and_erased_with_the_rest(client, delegates):
+    from tests.factories import QuestionFactory
+
+    ayse = delegates["ayse"]
+    diet = QuestionFactory(conference=ayse.conference, label="Diet", kind="choice", choices=["none", "halal"])
+    Registration.objects.filter(pk=ayse.pk).update(answers={str(diet.pk): "halal"})
+    data = client.get(reverse("my-data", args=[ayse.token])).json()
+    assert data["registration"]["answers"] == {"Diet": "halal"}
+    privacy.erase_registration(registration=ayse, by_delegate=True)
+    assert Registration.objects.get(pk=ayse.pk).answers == {}

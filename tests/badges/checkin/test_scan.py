@@ -51,6 +51,7 @@ def test_scan_first_entry_is_admitted_with_contract_fields(door_api, door_staff,
         "badge_name": "Ada L",
         "organisation": "Aston University",
         "category": "partner",
+        "door_notes": [],
     }
     assert body["gate"] == "North door"
     checkin = CheckIn.objects.get(pk=body["checkin_id"])
