@@ -236,7 +236,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "COG Conference <confe
 OUTBOX_SENDER_THREAD = True
 OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
 
-# Background work: Celery. With no broker, tasks run eagerly in-process (e-mail excepted: see above).
+# Background work: Celery. With no broker, a long job (a bulk badge print) runs in a background thread of
+# the process that started it (conference.plumbing.background), never inside the request; e-mail: see above.
+BACKGROUND_THREAD = True
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
