@@ -1,0 +1,157 @@
+"""The production topology's background work: a REAL Celery worker process on Redis does it.
+
+The worker is started as `celery -A conference worker` would be in production
+(the Procfile's `worker`), against the test's own database (the test commits
+its rows: ``transaction=True``) and a Redis database of its own
+(``TEST_CELERY_BROKER_URL``, default ``redis://127.0.0.1:6379/15``, emptied
+first). It proves that an invitation batch reaches a real SMTP server and that
+a bulk badge print produces its PDF, each only through the worker.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
+from django.db import connection
+
+from badges import services as badge_services
+from badges.tasks import start_print_job
+from conference.celery import app
+from registration import services
+from registration.models import Invitation, OutboxMessage
+from tests.badges.pdfcheck import page_count, qr_codes
+from tests.factories import ConferenceFactory, InvitationFactory, RegistrationFactory
+from tests.registration.conftest import Mailbox, free_port
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+DEADLINE = 60  # seconds: a worker that has not done its work by then has failed
+
+
+def _database_url():
+    """The test database, as a URL the worker process reads (``DATABASE_URL``)."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _wait_for(condition, what, log):
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"The worker did not {what} within {DEADLINE} s. Its log:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def broker(settings):
+    """This process sends its tasks to Redis (not eagerly): as a web server of the topology does."""
+    client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis does not answer at {BROKER_URL} ({exc}): start redis-server (.ci/run does).")
+    client.flushdb()
+    saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
+    settings.CELERY_BROKER_URL = BROKER_URL
+    app.conf.update(broker_url=BROKER_URL, result_backend=BROKER_URL, task_always_eager=False)
+    yield BROKER_URL
+    app.conf.update(saved)
+    client.flushdb()
+
+
+@pytest.fixture
+def worker(broker, mailbox, settings, tmp_path):
+    """A real `celery -A conference worker` process on the test database and Redis."""
+    var = tmp_path / "var"
+    var.mkdir()
+    settings.MEDIA_ROOT = var / "media"  # where the worker writes the print job's PDF
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": broker,
+        "VAR_DIR": str(var),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(mailbox.port),
+        "EMAIL_USE_TLS": "0",
+        "EMAIL_TIMEOUT": "5",
+        "DEBUG": "0",
+    }
+    command = [
+        sys.executable,
+        *("-m", "celery", "-A", "conference", "worker", "--loglevel", "INFO", "--concurrency", "1"),
+        *("--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle"),
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=Path(django_settings.BASE_DIR), env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        _wait_for(lambda: "ready." in log.read_text() or process.poll() is not None, "start", log)
+        assert process.poll() is None, f"The worker stopped at once:\n{log.read_text()[-4000:]}"
+        yield process, log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_an_invitation_batch_is_sent_by_the_worker_to_the_smtp_server(worker, mailbox):
+    _process, log = worker
+    conference = ConferenceFactory()
+    invitations = [
+        InvitationFactory(conference=conference, status=Invitation.Status.DRAFT, sent_at=None) for _ in range(3)
+    ]
+
+    assert services.send_invitations(conference=conference) == 3
+
+    _wait_for(lambda: len(mailbox.messages) == 3, "deliver the three invitations", log)
+    assert sorted(mailbox.recipients) == sorted(i.email for i in invitations)
+    unsent = OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT)
+    _wait_for(lambda: not unsent.exists(), "record them as sent", log)
+    assert "Task registration.send_messages[" in log.read_text()
+    assert set(Invitation.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_bulk_badge_print_is_rendered_by_the_worker(worker):
+    _process, log = worker
+    conference = ConferenceFactory()
+    invitation = InvitationFactory(conference=conference, seats=4)
+    delegates = [RegistrationFactory(invitation=invitation) for _ in range(4)]
+
+    job = start_print_job(conference, layout="a6")
+
+    _wait_for(lambda: type(job).objects.get(pk=job.pk).is_finished, "finish the print job", log)
+    job.refresh_from_db()
+    assert (job.status, job.error, job.total, job.pages) == ("done", "", 4, 4)
+    assert "Task badges.tasks.render_print_job[" in log.read_text()
+    with job.file.open("rb") as f:
+        pdf = f.read()
+    assert page_count(pdf) == 4
+    assert {qr_codes(pdf, page)[0][0] for page in range(4)} == {badge_services.current_badge(r).code for r in delegates}
