@@ -262,7 +262,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "conference.plumbing.schema.AutoSchema",
     # JSON nested deeper than 32 levels is a 400, not a server error.
     "DEFAULT_PARSER_CLASSES": [
         "conference.plumbing.parsers.BoundedJSONParser",

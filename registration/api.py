@@ -95,7 +95,9 @@ class InvitationSerializer(serializers.ModelSerializer):
         org = validated_data.pop("organisation", None)
         with transaction.atomic():
             if org:
-                instance.organisation = services._organisation(org["name"], org.get("kind", ""))
+                # A PATCH may send the kind alone: it names the invitation's own organisation.
+                name = org.get("name", instance.organisation.name)
+                instance.organisation = services._organisation(name, org.get("kind", ""))
             for field, value in validated_data.items():
                 setattr(instance, field, value)
             instance.save()
@@ -115,6 +117,7 @@ class SendSerializer(serializers.Serializer):
 class InvitationViewSet(ConferenceScoped, viewsets.ModelViewSet):
     serializer_class = InvitationSerializer
     filterset_fields = ["status", "category"]
+    error_statuses = {"destroy": {400: "`has_delegates`: cancel the invitation's delegates instead."}}
 
     def get_queryset(self):
         from django.db.models import Count, Q
@@ -225,6 +228,7 @@ class SubstituteSerializer(serializers.Serializer):
 class RegistrationViewSet(ConferenceScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = RegistrationSerializer
     filterset_fields = ["status", "invitation"]
+    error_statuses = {"cancel": {409: "`already_cancelled`: the registration is already cancelled."}}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -11,7 +11,6 @@ a bulk badge print produces its PDF, each only through the worker.
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -19,7 +18,6 @@ import pytest
 import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
-from django.db import connection
 
 from badges import services as badge_services
 from badges.tasks import start_print_job
@@ -28,30 +26,12 @@ from registration import services
 from registration.models import Invitation, OutboxMessage
 from tests.badges.pdfcheck import page_count, qr_codes
 from tests.factories import ConferenceFactory, InvitationFactory, RegistrationFactory
-from tests.registration.conftest import Mailbox, free_port
+from tests.processes import database_url, free_port, stop, wait_for
+from tests.registration.conftest import Mailbox
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
-DEADLINE = 60  # seconds: a worker that has not done its work by then has failed
-
-
-def _database_url():
-    """The test database, as a URL the worker process reads (``DATABASE_URL``)."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _wait_for(condition, what, log):
-    deadline = time.monotonic() + DEADLINE
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"The worker did not {what} within {DEADLINE} s. Its log:\n{log.read_text()[-4000:]}")
 
 
 @pytest.fixture
@@ -90,7 +70,7 @@ def worker(broker, mailbox, settings, tmp_path):
     log = tmp_path / "worker.log"
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": broker,
         "VAR_DIR": str(var),
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -110,16 +90,11 @@ def worker(broker, mailbox, settings, tmp_path):
             command, cwd=Path(django_settings.BASE_DIR), env=env, stdout=out, stderr=subprocess.STDOUT
         )
     try:
-        _wait_for(lambda: "ready." in log.read_text() or process.poll() is not None, "start", log)
+        wait_for(lambda: "ready." in log.read_text() or process.poll() is not None, "start", log)
         assert process.poll() is None, f"The worker stopped at once:\n{log.read_text()[-4000:]}"
         yield process, log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def test_an_invitation_batch_is_sent_by_the_worker_to_the_smtp_server(worker, mailbox):
@@ -131,10 +106,10 @@ def test_an_invitation_batch_is_sent_by_the_worker_to_the_smtp_server(worker, ma
 
     assert services.send_invitations(conference=conference) == 3
 
-    _wait_for(lambda: len(mailbox.messages) == 3, "deliver the three invitations", log)
+    wait_for(lambda: len(mailbox.messages) == 3, "deliver the three invitations", log)
     assert sorted(mailbox.recipients) == sorted(i.email for i in invitations)
     unsent = OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT)
-    _wait_for(lambda: not unsent.exists(), "record them as sent", log)
+    wait_for(lambda: not unsent.exists(), "record them as sent", log)
     assert "Task registration.send_messages[" in log.read_text()
     assert set(Invitation.objects.values_list("status", flat=True)) == {"sent"}
 
@@ -147,7 +122,7 @@ def test_a_bulk_badge_print_is_rendered_by_the_worker(worker):
 
     job = start_print_job(conference, layout="a6")
 
-    _wait_for(lambda: type(job).objects.get(pk=job.pk).is_finished, "finish the print job", log)
+    wait_for(lambda: type(job).objects.get(pk=job.pk).is_finished, "finish the print job", log)
     job.refresh_from_db()
     assert (job.status, job.error, job.total, job.pages) == ("done", "", 4, 4)
     assert "Task badges.tasks.render_print_job[" in log.read_text()

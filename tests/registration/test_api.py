@@ -476,3 +476,14 @@ def test_schema_documents_the_delegate_fields_of_the_form(client):
     assert delegate["properties"]["dietary"]["maxLength"] == 300
     assert delegate["properties"]["email"]["format"] == "email"
     assert delegate["properties"]["workshops"]["items"]["type"] == "integer"
+
+
+def test_patch_of_the_organisation_kind_alone_keeps_the_organisation(organiser_api):
+    invitation = InvitationFactory(status=Invitation.Status.DRAFT)
+    organisation = invitation.organisation
+    url = f"/api/conferences/{invitation.conference.slug}/invitations/{invitation.pk}/"
+    response = organiser_api.patch(url, {"organisation_kind": "partner"}, format="multipart")
+    assert response.status_code == 200, response.content
+    invitation.refresh_from_db()
+    assert invitation.organisation == organisation
+    assert response.json()["organisation"] == organisation.name
