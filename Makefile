@@ -39,7 +39,7 @@ serve: system-packages $(VENV)/.stamp-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	@echo "Serving http://127.0.0.1:$(PORT)/ with gunicorn, a Celery worker and beat (Ctrl-C stops all three)"
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start --procfile Procfile --port $(PORT)
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start --procfile Procfile --port $(PORT)
 
 test: system-packages-test $(VENV)/.stamp-test
 	$(MAKE) --no-print-directory test-sqlite

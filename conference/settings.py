@@ -323,6 +323,8 @@ if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=SITE_URL.startswith("https://"))
+    # A load balancer or monitor asks the application servers for /healthz over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
     CSRF_COOKIE_SECURE = SITE_URL.startswith("https://")
     SECURE_HSTS_SECONDS = int(
