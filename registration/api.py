@@ -109,7 +109,13 @@ class ImportSerializer(serializers.Serializer):
 
 
 class SendSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_empty=False)
+    # Ids are database keys: a number past a 64-bit integer is refused here, not by the database.
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        allow_empty=False,
+        max_length=20000,
+    )
     remind = serializers.BooleanField(default=False)
 
 

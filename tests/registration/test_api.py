@@ -487,3 +487,13 @@ def test_patch_of_the_organisation_kind_alone_keeps_the_organisation(organiser_a
     invitation.refresh_from_db()
     assert invitation.organisation == organisation
     assert response.json()["organisation"] == organisation.name
+
+
+def test_send_refuses_ids_that_are_no_database_key(organiser_api):
+    invitation = InvitationFactory(status=Invitation.Status.DRAFT)
+    url = f"/api/conferences/{invitation.conference.slug}/invitations/send/"
+    response = organiser_api.post(url, {"ids": [invitation.pk, 2**70]}, format="json")
+    assert response.status_code == 400 and "ids" in response.json()
+    assert organiser_api.post(url, {"ids": [-1]}, format="json").status_code == 400
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DRAFT
