@@ -314,6 +314,13 @@ class DelegateSerializer(serializers.Serializer):
         return {name: _described(field) for name, field in DelegateForm.base_fields.items()}
 
     def to_internal_value(self, data):
+        # The form checks the workshops a delegate chose; an id past a 64-bit integer is refused here,
+        # as the form would refuse an unknown one, before the database is asked for it.
+        workshops = data.get("workshops") if isinstance(data, dict) else None
+        if isinstance(workshops, list) and any(
+            isinstance(w, int) and not isinstance(w, bool) and not 0 < w < 2**63 for w in workshops
+        ):
+            raise serializers.ValidationError({"workshops": ["Choose workshops of this conference by their id."]})
         return data
 
 

@@ -497,3 +497,21 @@ def test_send_refuses_ids_that_are_no_database_key(organiser_api):
     assert organiser_api.post(url, {"ids": [-1]}, format="json").status_code == 400
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.DRAFT
+
+
+def test_rsvp_refuses_a_workshop_id_that_is_no_database_key(anon_api):
+    invitation = InvitationFactory(status=Invitation.Status.SENT, seats=1)
+    delegate = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.org",
+        "badge_name": "Ada",
+        "job_title": "Engineer",
+        "consent": True,
+        "workshops": [2**70],
+    }
+    response = anon_api.post(
+        f"/api/rsvp/{invitation.token}/", {"response": "accept", "delegates": [delegate]}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert not Registration.objects.exists()
