@@ -38,7 +38,7 @@ def test_the_print_request_answers_before_the_badges_are_rendered(client, organi
     job = BadgePrintJob.objects.get()
     assert (job.status, job.done, job.file.name) == ("queued", 0, "")
     page = client.get(response["Location"]).content.decode()
-    assert "Queued: 0 of ? badges." in page and 'http-equiv="refresh"' in page
+    assert "Queued: 0 of ? badges." in page and "js/badges/print-job.js" in page
 
     release.set()
     background_thread.flush()
