@@ -5,7 +5,9 @@ The worker is started as `celery -A conference worker` would be in production
 its rows: ``transaction=True``) and a Redis database of its own
 (``TEST_CELERY_BROKER_URL``, default ``redis://127.0.0.1:6379/15``, emptied
 first). It proves that an invitation batch reaches a real SMTP server and that
-a bulk badge print produces its PDF, each only through the worker.
+a bulk badge print produces its PDF, each only through the worker. The work
+is started as a web server would start it, in a process of the application
+configured with the broker.
 """
 
 import os
@@ -20,9 +22,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 
 from badges import services as badge_services
-from badges.tasks import start_print_job
-from conference.celery import app
-from registration import services
+from badges.models import BadgePrintJob
 from registration.models import Invitation, OutboxMessage
 from tests.badges.pdfcheck import page_count, qr_codes
 from tests.factories import ConferenceFactory, InvitationFactory, RegistrationFactory
@@ -45,20 +45,33 @@ def mailbox():
 
 
 @pytest.fixture
-def broker(settings):
-    """This process sends its tasks to Redis (not eagerly): as a web server of the topology does."""
+def broker():
+    """A Redis database of the test's own, emptied before and after."""
     client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=3)
     try:
         client.ping()
     except redis.RedisError as exc:
         pytest.fail(f"Redis does not answer at {BROKER_URL} ({exc}): start redis-server (.ci/run does).")
     client.flushdb()
-    saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
-    settings.CELERY_BROKER_URL = BROKER_URL
-    app.conf.update(broker_url=BROKER_URL, result_backend=BROKER_URL, task_always_eager=False)
     yield BROKER_URL
-    app.conf.update(saved)
     client.flushdb()
+
+
+def _in_an_application_process(env, code):
+    """Run ``code`` in a process of the application configured like a web server of the topology (with the broker).
+
+    (Not in the test's own process: its Celery app runs tasks eagerly, as the rest of the suite wants.)
+    """
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=Path(django_settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return result.stdout.strip().splitlines()[-1]
 
 
 @pytest.fixture
@@ -92,19 +105,24 @@ def worker(broker, mailbox, settings, tmp_path):
     try:
         wait_for(lambda: "ready." in log.read_text() or process.poll() is not None, "start", log)
         assert process.poll() is None, f"The worker stopped at once:\n{log.read_text()[-4000:]}"
-        yield process, log
+        yield env, log
     finally:
         stop(process)
 
 
 def test_an_invitation_batch_is_sent_by_the_worker_to_the_smtp_server(worker, mailbox):
-    _process, log = worker
+    env, log = worker
     conference = ConferenceFactory()
     invitations = [
         InvitationFactory(conference=conference, status=Invitation.Status.DRAFT, sent_at=None) for _ in range(3)
     ]
 
-    assert services.send_invitations(conference=conference) == 3
+    sent = _in_an_application_process(
+        env,
+        "from conference.models import Conference; from registration import services; "
+        f"print(services.send_invitations(conference=Conference.objects.get(pk={conference.pk})))",
+    )
+    assert sent == "3"
 
     wait_for(lambda: len(mailbox.messages) == 3, "deliver the three invitations", log)
     assert sorted(mailbox.recipients) == sorted(i.email for i in invitations)
@@ -115,14 +133,22 @@ def test_an_invitation_batch_is_sent_by_the_worker_to_the_smtp_server(worker, ma
 
 
 def test_a_bulk_badge_print_is_rendered_by_the_worker(worker):
-    _process, log = worker
+    env, log = worker
     conference = ConferenceFactory()
     invitation = InvitationFactory(conference=conference, seats=4)
     delegates = [RegistrationFactory(invitation=invitation) for _ in range(4)]
 
-    job = start_print_job(conference, layout="a6")
+    job_id = _in_an_application_process(
+        env,
+        "from django.db import transaction; from conference.models import Conference; "
+        "from badges.tasks import start_print_job\n"
+        "with transaction.atomic():\n"
+        f"    job = start_print_job(Conference.objects.get(pk={conference.pk}), layout='a6')\n"
+        "print(job.pk)",
+    )
+    job = BadgePrintJob.objects.get(pk=job_id)
 
-    wait_for(lambda: type(job).objects.get(pk=job.pk).is_finished, "finish the print job", log)
+    wait_for(lambda: BadgePrintJob.objects.get(pk=job.pk).is_finished, "finish the print job", log)
     job.refresh_from_db()
     assert (job.status, job.error, job.total, job.pages) == ("done", "", 4, 4)
     assert "Task badges.tasks.render_print_job[" in log.read_text()
