@@ -9,7 +9,7 @@ export SITE_URL ?= http://127.0.0.1:$(PORT)
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint format system-packages system-packages-test demo bench clean
+.PHONY: run serve test test-sqlite test-postgres lint format system-packages system-packages-test demo bench clean
 
 # `make run` and `make demo` write e-mails as files under var/mail/ (the demo's own
 # confirmations among them) instead of printing them over the terminal.
@@ -27,6 +27,19 @@ run: system-packages $(VENV)/.stamp-run
 	@echo "  API docs    http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "  e-mails     written as files under var/mail/"
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production topology (Procfile): gunicorn (gthread), a Celery worker and Celery beat, run by honcho.
+# It needs PostgreSQL and Redis: DATABASE_URL and CELERY_BROKER_URL must be set (README, "make serve").
+serve: system-packages $(VENV)/.stamp-run
+	@if [ -z "$$DATABASE_URL" ] || [ -z "$$CELERY_BROKER_URL" ]; then \
+		echo "make serve runs gunicorn, a Celery worker and beat: set DATABASE_URL and CELERY_BROKER_URL, e.g."; \
+		echo "  DATABASE_URL=postgres://cog:secret@127.0.0.1:5432/cog CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make serve"; \
+		exit 1; \
+	fi
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
+	@echo "Serving http://127.0.0.1:$(PORT)/ with gunicorn, a Celery worker and beat (Ctrl-C stops all three)"
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start --procfile Procfile --port $(PORT)
 
 test: system-packages-test $(VENV)/.stamp-test
 	$(MAKE) --no-print-directory test-sqlite

@@ -55,6 +55,7 @@ class RegistrationBadgePDF(PDFView):
     """One delegate's badge as a PDF (organisers, and door staff for a reprint at the desk)."""
 
     permission_classes = [IsDoorStaff]
+    error_statuses = {"get": {409: "`not_confirmed`: only confirmed delegates have a badge."}}
 
     @extend_schema(responses=PDF_RESPONSE, summary="One badge (PDF)")
     def get(self, request, slug, pk):
@@ -77,6 +78,7 @@ class ReissueBadge(APIView):
     """A new code for a lost or corrected badge; the old code is revoked from now on (organisers)."""
 
     permission_classes = [IsOrganiser]
+    error_statuses = {"post": {409: "`not_confirmed`: only confirmed delegates have a badge."}}
 
     @extend_schema(
         request=ReissueSerializer,

@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from .plumbing.validators import validate_name_text
+from .plumbing.validators import validate_name_text, validate_plausible_year
 
 # Paths at the root of the site that a conference slug must not shadow.
 RESERVED_SLUGS = frozenset(
@@ -161,8 +161,8 @@ class Conference(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True, validators=[validate_slug_not_reserved])
-    starts_on = models.DateField()
-    ends_on = models.DateField()
+    starts_on = models.DateField(validators=[validate_plausible_year])
+    ends_on = models.DateField(validators=[validate_plausible_year])
     timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
     venue = models.CharField(max_length=200, blank=True)
     address = models.TextField(blank=True)
@@ -179,8 +179,8 @@ class Conference(models.Model):
         blank=True,
         help_text='Places of the capacity held for a category, e.g. {"sponsor": 20}; no other category takes them.',
     )
-    registration_opens_at = models.DateTimeField(null=True, blank=True)
-    registration_closes_at = models.DateTimeField(null=True, blank=True)
+    registration_opens_at = models.DateTimeField(null=True, blank=True, validators=[validate_plausible_year])
+    registration_closes_at = models.DateTimeField(null=True, blank=True, validators=[validate_plausible_year])
     contact_email = models.EmailField(blank=True)
     retain_until = models.DateField(
         null=True,
@@ -308,8 +308,8 @@ class Session(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[validate_plausible_year])
+    ends_at = models.DateTimeField(validators=[validate_plausible_year])
     # RESTRICT, not PROTECT: a room with sessions cannot be deleted, but a whole conference can.
     room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="sessions", null=True, blank=True)
     track = models.ForeignKey(Track, on_delete=models.SET_NULL, related_name="sessions", null=True, blank=True)

@@ -96,7 +96,9 @@ class InvitationSerializer(serializers.ModelSerializer):
         org = validated_data.pop("organisation", None)
         with transaction.atomic():
             if org:
-                instance.organisation = services._organisation(org["name"], org.get("kind", ""))
+                # A PATCH may send the kind alone: it names the invitation's own organisation.
+                name = org.get("name", instance.organisation.name)
+                instance.organisation = services._organisation(name, org.get("kind", ""))
             for field, value in validated_data.items():
                 setattr(instance, field, value)
             instance.save()
@@ -108,7 +110,13 @@ class ImportSerializer(serializers.Serializer):
 
 
 class SendSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_empty=False)
+    # Ids are database keys: a number past a 64-bit integer is refused here, not by the database.
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        allow_empty=False,
+        max_length=20000,
+    )
     remind = serializers.BooleanField(default=False)
 
 
@@ -116,6 +124,7 @@ class SendSerializer(serializers.Serializer):
 class InvitationViewSet(ConferenceScoped, viewsets.ModelViewSet):
     serializer_class = InvitationSerializer
     filterset_fields = ["status", "category"]
+    error_statuses = {"destroy": {400: "`has_delegates`: cancel the invitation's delegates instead."}}
 
     def get_queryset(self):
         from django.db.models import Count, Q
@@ -244,6 +253,7 @@ class SubstituteSerializer(serializers.Serializer):
 class RegistrationViewSet(ConferenceScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = RegistrationSerializer
     filterset_fields = ["status", "invitation"]
+    error_statuses = {"cancel": {409: "`already_cancelled`: the registration is already cancelled."}}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -335,6 +345,13 @@ class DelegateSerializer(serializers.Serializer):
         return fields
 
     def to_internal_value(self, data):
+        # The form checks the workshops a delegate chose; an id past a 64-bit integer is refused here,
+        # as the form would refuse an unknown one, before the database is asked for it.
+        workshops = data.get("workshops") if isinstance(data, dict) else None
+        if isinstance(workshops, list) and any(
+            isinstance(w, int) and not isinstance(w, bool) and not 0 < w < 2**63 for w in workshops
+        ):
+            raise serializers.ValidationError({"workshops": ["Choose workshops of this conference by their id."]})
         return data
 
 

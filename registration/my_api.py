@@ -41,6 +41,8 @@ class MyTokenView(APIView):
 class StarredView(MyTokenView):
     """The sessions a delegate starred; POST stars one."""
 
+    error_statuses = {"post": {409: "`registration_cancelled`: a cancelled registration's agenda no longer changes."}}
+
     @extend_schema(tags=["my"], responses={200: Starred})
     def get(self, request, token):
         return self.starred(self.get_registration(token))
@@ -59,6 +61,13 @@ class StarredView(MyTokenView):
 @method_decorator(csrf_exempt, name="dispatch")
 class StarredDetailView(MyTokenView):
     """DELETE unstars a session."""
+
+    error_statuses = {
+        "delete": {
+            400: "`unknown_session`: no such session in the published agenda.",
+            409: "`registration_cancelled`: a cancelled registration's agenda no longer changes.",
+        }
+    }
 
     @extend_schema(tags=["my"], responses={204: None})
     def delete(self, request, token, session):

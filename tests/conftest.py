@@ -115,13 +115,28 @@ def _outbox_sender_in_the_test_thread(settings):
     sender.discard()
 
 
+@pytest.fixture(autouse=True)
+def _background_jobs_in_the_test_thread(settings):
+    """Likewise the background jobs of the embedded default (a bulk print): ``runner.flush()`` runs them here.
+
+    ``tests/badges/test_background_print.py`` starts the real thread.
+    """
+    from conference.plumbing.background import runner
+
+    settings.BACKGROUND_THREAD = False
+    yield
+    runner.discard()
+
+
 @pytest.fixture
 def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
-    """pytest-django's, and when the callbacks are executed, the outbox's sender is flushed after them.
+    """pytest-django's, and when the callbacks are executed, the background sender and jobs are flushed after them.
 
     So a test that runs the on-commit callbacks sees the messages they handed
-    to the background sender sent (or failed), as the sender would leave them.
+    to the background sender sent (or failed), and the jobs they started run,
+    as the background threads would leave them.
     """
+    from conference.plumbing.background import runner
     from registration.outbox.background import sender
 
     @contextlib.contextmanager
@@ -129,6 +144,7 @@ def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(using=using, execute=execute) as callbacks:
             yield callbacks
         if execute:
+            runner.flush()
             sender.flush()
 
     return capture

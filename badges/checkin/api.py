@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from conference.api import ConferenceScoped
 from conference.plumbing.permissions import IsDoorStaff
+from conference.plumbing.validators import validate_plausible_year
 
 from . import services as checkin
 
@@ -42,7 +43,11 @@ class ScanRequestSerializer(serializers.Serializer):
         help_text="The client's id of this scan: sent again, the same answer comes back and nothing new is recorded.",
     )
     scanned_at = serializers.DateTimeField(
-        required=False, allow_null=True, default=None, help_text="Client time of a scan queued while offline."
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[validate_plausible_year],
+        help_text="Client time of a scan queued while offline.",
     )
     session = serializers.IntegerField(
         required=False,
@@ -211,6 +216,8 @@ class SearchView(ConferenceCheckInView):
 
 
 class UndoView(ConferenceCheckInView):
+    error_statuses = {"post": {409: "`already_undone`: the check-in was undone before."}}
+
     @extend_schema(
         request=None,
         summary="Undo a mistaken check-in",

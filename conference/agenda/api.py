@@ -9,13 +9,15 @@ import datetime as dt
 
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from conference.api import ConferenceScoped
 from conference.models import AgendaVersion, Room, Session, Speaker, Track
 from conference.plumbing.errors import Conflict
+from conference.plumbing.schema import ErrorSerializer
+from conference.plumbing.validators import validate_plausible_year
 
 from . import rules, services
 
@@ -75,8 +77,8 @@ class ConferenceDateTimeField(serializers.DateTimeField):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    starts_at = ConferenceDateTimeField()
-    ends_at = ConferenceDateTimeField()
+    starts_at = ConferenceDateTimeField(validators=[validate_plausible_year])
+    ends_at = ConferenceDateTimeField(validators=[validate_plausible_year])
 
     class Meta:
         model = Session
@@ -109,6 +111,7 @@ class SessionSerializer(serializers.ModelSerializer):
 class RoomViewSet(ConferenceScoped, viewsets.ModelViewSet):
     queryset = Room.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = RoomSerializer
+    error_statuses = {"destroy": {409: "`room_in_use`: the room still has sessions."}}
 
     def get_queryset(self):
         return Room.objects.filter(conference=self.get_conference()).order_by("position", "name")
@@ -209,7 +212,12 @@ class PublishView(ConferenceScoped, generics.GenericAPIView):
                     "changes": serializers.DictField(),
                     "notified": serializers.IntegerField(),
                 },
-            )
+            ),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="`nothing_to_publish` (the draft is the latest version) or `draft_changed` "
+                "(the draft changed since the preview whose fingerprint was sent as `expected`).",
+            ),
         }
     )
     def post(self, request, slug):

@@ -28,3 +28,20 @@ def validate_name_text(value):
     """The one validator of printed names: delegates, invitations' contacts and organisations, speakers."""
     if isinstance(value, str) and forbidden_characters(value):
         raise ValidationError(MESSAGE, code="invalid_characters")
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def validate_plausible_year(value):
+    """Conference dates and times lie between 2000 and 2100.
+
+    A year outside is a typing mistake; and before the 1970s some time zones'
+    offsets were not whole minutes (London's local mean time before 1847 was
+    -00:01:15), which no ISO 8601 date-time can carry.
+    """
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            f"Enter a date between the years {FIRST_YEAR} and {LAST_YEAR}.",
+            code="implausible_year",
+        )

@@ -1,12 +1,16 @@
 """An organiser prints every badge from the organiser pages, in a real browser, and downloads the PDF."""
 
+import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from badges import services
 from conference.models import Conference
+from conference.plumbing.background import runner
 from tests.badges.pdfcheck import page_count, qr_codes
+from tests.browser.axe import assert_accessible
 from tests.conftest import login
 from tests.factories import ConferenceFactory, InvitationFactory, OrganiserFactory, RegistrationFactory
 
@@ -16,6 +20,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def background_thread(settings):
+    """The print runs in the server process's background thread, as with no broker in production."""
+    settings.BACKGROUND_THREAD = True
+    yield
+    runner.stop()
 
 
 def test_organiser_prints_badges_and_downloads_the_pdf(page, live_server):
@@ -29,10 +41,18 @@ def test_organiser_prints_badges_and_downloads_the_pdf(page, live_server):
     assert page.get_by_role("heading", level=1).inner_text() == "Print badges"
     page.get_by_label("Layout").select_option("a4")
     page.get_by_label("Category").select_option("speaker")
+    # The server's background thread is busy until we have looked at the queued job's page.
+    release = threading.Event()
+    runner.submit(release.wait, 60)
     page.get_by_role("button", name="Print badges").click()
     page.wait_for_load_state()
 
-    assert page.get_by_role("status").inner_text() == "Done: 5 badges on 2 pages."
+    expect(page.get_by_role("status")).to_have_text("Queued: 0 of ? badges.")
+    assert_accessible(page)
+    release.set()
+    # The page updates itself (static/js/badges/print-job.js) until the background job is done.
+    expect(page.get_by_role("status")).to_have_text("Done: 5 badges on 2 pages.", timeout=60_000)
+    assert_accessible(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the badges (PDF)").click()
     pdf = Path(download_info.value.path()).read_bytes()

@@ -188,3 +188,11 @@ def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_healthz_answers_over_plain_http_when_https_is_enforced(client, settings):
+    """A load balancer asks each application server for /healthz over HTTP: not redirected to HTTPS."""
+    settings.SECURE_SSL_REDIRECT = True  # as with an https:// SITE_URL in production
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/accounts/login/")
+    assert response.status_code == 301 and response["Location"].startswith("https://")

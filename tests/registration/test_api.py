@@ -477,3 +477,42 @@ def test_schema_documents_the_delegate_fields_of_the_form(client):
     assert delegate["properties"]["dietary"]["maxLength"] == 300
     assert delegate["properties"]["email"]["format"] == "email"
     assert delegate["properties"]["workshops"]["items"]["type"] == "integer"
+
+
+def test_patch_of_the_organisation_kind_alone_keeps_the_organisation(organiser_api):
+    invitation = InvitationFactory(status=Invitation.Status.DRAFT)
+    organisation = invitation.organisation
+    url = f"/api/conferences/{invitation.conference.slug}/invitations/{invitation.pk}/"
+    response = organiser_api.patch(url, {"organisation_kind": "partner"}, format="multipart")
+    assert response.status_code == 200, response.content
+    invitation.refresh_from_db()
+    assert invitation.organisation == organisation
+    assert response.json()["organisation"] == organisation.name
+
+
+def test_send_refuses_ids_that_are_no_database_key(organiser_api):
+    invitation = InvitationFactory(status=Invitation.Status.DRAFT)
+    url = f"/api/conferences/{invitation.conference.slug}/invitations/send/"
+    response = organiser_api.post(url, {"ids": [invitation.pk, 2**70]}, format="json")
+    assert response.status_code == 400 and "ids" in response.json()
+    assert organiser_api.post(url, {"ids": [-1]}, format="json").status_code == 400
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DRAFT
+
+
+def test_rsvp_refuses_a_workshop_id_that_is_no_database_key(anon_api):
+    invitation = InvitationFactory(status=Invitation.Status.SENT, seats=1)
+    delegate = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.org",
+        "badge_name": "Ada",
+        "job_title": "Engineer",
+        "consent": True,
+        "workshops": [2**70],
+    }
+    response = anon_api.post(
+        f"/api/rsvp/{invitation.token}/", {"response": "accept", "delegates": [delegate]}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert not Registration.objects.exists()
