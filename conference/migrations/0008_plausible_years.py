@@ -7,7 +7,7 @@ import conference.plumbing.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conference", "0006_names_refuse_control_characters"),
+        ("conference", "0007_conference_retain_until"),
     ]
 
     operations = [
