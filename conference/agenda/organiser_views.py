@@ -22,6 +22,7 @@ from conference.plumbing.access import organiser_required
 from conference.plumbing.errors import ServiceError
 
 from . import rules, services
+from .organiser_parts import parts_context
 
 STEP = 5  # minutes a grid row stands for
 DAY_FROM, DAY_TO = 8 * 60, 18 * 60  # the hours a day shows at least
@@ -202,6 +203,7 @@ def agenda_draft(request, slug):
         for s in p["sessions"]:
             clashes.setdefault(s.pk, p["message"])
     rooms, days, unscheduled = _days(conference, sessions, clashes)
+    tracks = list(conference.tracks.all())
     return render(
         request,
         "conference/agenda/organiser.html",
@@ -211,7 +213,8 @@ def agenda_draft(request, slug):
             "days": days,
             "unscheduled": unscheduled,
             "sessions": sessions,
-            "tracks": list(conference.tracks.all()),
+            "tracks": tracks,
+            **parts_context(conference, rooms, tracks),
             "session_count": len(sessions),
             "session_form": SessionForm(conference=conference, prefix_ids="dlg-"),
             "api_sessions": reverse("api-session-list", args=[conference.slug]),

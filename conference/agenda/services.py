@@ -12,10 +12,18 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from conference.models import AgendaVersion, Conference, Session
+from conference.models import AgendaVersion, Conference, Room, Session, Speaker, Track
 
 from . import rules
-from .errors import AgendaHasClashes, DraftChanged, NothingToPublish
+from .errors import (
+    AgendaHasClashes,
+    DraftChanged,
+    NameTaken,
+    NothingToPublish,
+    RoomInUse,
+    SpeakerInUse,
+    TrackInUse,
+)
 from .signals import agenda_published
 from .snapshot import build_snapshot, carry_sequences, diff_snapshots
 
@@ -101,6 +109,104 @@ def remove_session(*, session):
         session.cancelled_at = timezone.now()
         session.save(update_fields=["cancelled_at", "updated_at"])
     return "cancelled"
+
+
+# --- Rooms, tracks, speakers -------------------------------------------------------------
+#
+# What sessions stand on. The API's viewsets and the editor's forms both call
+# these; the forms and serializers only check the fields' shapes.
+
+ROOM_FIELDS = ("name", "capacity", "position")
+TRACK_FIELDS = ("name", "colour")
+SPEAKER_FIELDS = ("name", "organisation", "email", "bio", "photo")
+
+
+def _save_part(model, allowed, conference, instance, fields, unique_name):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unexpected {model._meta.model_name} fields: {', '.join(sorted(unknown))}")
+    _lock(conference)  # two editors cannot both take one name
+    if unique_name and "name" in fields:
+        others = model.objects.filter(conference=conference, name__iexact=fields["name"])
+        if instance is not None and instance.pk:
+            others = others.exclude(pk=instance.pk)
+        if others.exists():
+            message = (
+                f"This conference already has a {model._meta.verbose_name} “{fields['name']}”: choose another name."
+            )
+            raise NameTaken(message, extra={"name": [message]})
+    if instance is None:
+        instance = model(conference=conference)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.save()
+    return instance
+
+
+def _sessions_count(sessions):
+    n = sessions.count()
+    return f"{n} session{'s' if n != 1 else ''}"
+
+
+@transaction.atomic
+def save_room(*, conference, room=None, **fields):
+    """Create a room (``room`` None) or change one: ``name`` (unique in the conference, in any case), ``capacity``."""
+    return _save_part(Room, ROOM_FIELDS, conference, room, fields, unique_name=True)
+
+
+@transaction.atomic
+def delete_room(*, room):
+    """Delete a room no session uses; one with sessions (cancelled ones too: history) is refused, ``room_in_use``."""
+    _lock(room.conference)
+    sessions = Session.objects.filter(room=room)
+    if sessions.exists():
+        raise RoomInUse(
+            f"{room.name} still has {_sessions_count(sessions)} (cancelled ones too: they stay in the history): "
+            "move them to another room first."
+        )
+    room.delete()
+
+
+@transaction.atomic
+def save_track(*, conference, track=None, **fields):
+    """Create a track (``track`` None) or change one: ``name`` (unique in the conference), ``colour`` (#rrggbb)."""
+    return _save_part(Track, TRACK_FIELDS, conference, track, fields, unique_name=True)
+
+
+@transaction.atomic
+def delete_track(*, track):
+    """Delete a track no session is in; otherwise refused, ``track_in_use`` (sessions would silently lose it)."""
+    _lock(track.conference)
+    sessions = Session.objects.filter(track=track)
+    if sessions.exists():
+        raise TrackInUse(
+            f"The track {track.name} still has {_sessions_count(sessions)} (cancelled ones too: they stay in "
+            "the history): give them another track first."
+        )
+    track.delete()
+
+
+@transaction.atomic
+def save_speaker(*, conference, speaker=None, **fields):
+    """Create a speaker (``speaker`` None) or change one: name, organisation, e-mail, bio, photo.
+
+    Two speakers may share a name (two people can); the e-mail is what ties a
+    speaker to a delegate.
+    """
+    return _save_part(Speaker, SPEAKER_FIELDS, conference, speaker, fields, unique_name=False)
+
+
+@transaction.atomic
+def delete_speaker(*, speaker):
+    """Delete a speaker of no session; otherwise refused, ``speaker_in_use``."""
+    _lock(speaker.conference)
+    sessions = Session.objects.filter(speakers=speaker)
+    if sessions.exists():
+        raise SpeakerInUse(
+            f"{speaker.name} still speaks in {_sessions_count(sessions)} (cancelled ones too: they stay in the "
+            "history): take them off those sessions first."
+        )
+    speaker.delete()
 
 
 def latest_version(conference):
