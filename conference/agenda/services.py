@@ -154,16 +154,21 @@ def save_room(*, conference, room=None, **fields):
     return _save_part(Room, ROOM_FIELDS, conference, room, fields, unique_name=True)
 
 
-@transaction.atomic
-def delete_room(*, room):
-    """Delete a room no session uses; one with sessions (cancelled ones too: history) is refused, ``room_in_use``."""
-    _lock(room.conference)
+def check_room_deletable(*, room):
+    """Refuse (``room_in_use``) a room that sessions use, cancelled ones too: they stay in the history."""
     sessions = Session.objects.filter(room=room)
     if sessions.exists():
         raise RoomInUse(
             f"{room.name} still has {_sessions_count(sessions)} (cancelled ones too: they stay in the history): "
             "move them to another room first."
         )
+
+
+@transaction.atomic
+def delete_room(*, room):
+    """Delete a room no session uses (:func:`check_room_deletable`)."""
+    _lock(room.conference)
+    check_room_deletable(room=room)
     room.delete()
 
 
@@ -173,16 +178,21 @@ def save_track(*, conference, track=None, **fields):
     return _save_part(Track, TRACK_FIELDS, conference, track, fields, unique_name=True)
 
 
-@transaction.atomic
-def delete_track(*, track):
-    """Delete a track no session is in; otherwise refused, ``track_in_use`` (sessions would silently lose it)."""
-    _lock(track.conference)
+def check_track_deletable(*, track):
+    """Refuse (``track_in_use``) a track sessions are in: they would silently lose it."""
     sessions = Session.objects.filter(track=track)
     if sessions.exists():
         raise TrackInUse(
             f"The track {track.name} still has {_sessions_count(sessions)} (cancelled ones too: they stay in "
             "the history): give them another track first."
         )
+
+
+@transaction.atomic
+def delete_track(*, track):
+    """Delete a track no session is in (:func:`check_track_deletable`)."""
+    _lock(track.conference)
+    check_track_deletable(track=track)
     track.delete()
 
 
@@ -196,16 +206,21 @@ def save_speaker(*, conference, speaker=None, **fields):
     return _save_part(Speaker, SPEAKER_FIELDS, conference, speaker, fields, unique_name=False)
 
 
-@transaction.atomic
-def delete_speaker(*, speaker):
-    """Delete a speaker of no session; otherwise refused, ``speaker_in_use``."""
-    _lock(speaker.conference)
+def check_speaker_deletable(*, speaker):
+    """Refuse (``speaker_in_use``) a speaker of any session."""
     sessions = Session.objects.filter(speakers=speaker)
     if sessions.exists():
         raise SpeakerInUse(
             f"{speaker.name} still speaks in {_sessions_count(sessions)} (cancelled ones too: they stay in the "
             "history): take them off those sessions first."
         )
+
+
+@transaction.atomic
+def delete_speaker(*, speaker):
+    """Delete a speaker of no session (:func:`check_speaker_deletable`)."""
+    _lock(speaker.conference)
+    check_speaker_deletable(speaker=speaker)
     speaker.delete()
 
 

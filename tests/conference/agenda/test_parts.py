@@ -207,3 +207,19 @@ def test_api_name_taken_has_a_code_and_the_field(organiser_api, conference):
     response = organiser_api.post(_url(conference, "tracks/"), {"name": "skills", "colour": "#000000"}, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "name_taken" and response.json()["name"]
+
+
+# --- The admin deletes through the same functions -----------------------------------------
+
+
+def test_admin_refuses_deleting_a_track_in_use_and_deletes_an_unused_one(client, conference):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    used = TrackFactory(conference=conference, name="Skills")
+    SessionFactory(conference=conference, track=used)
+    page = client.get(f"/admin/conference/track/{used.pk}/delete/").content.decode()
+    assert "The track Skills still has 1 session" in page
+    client.post(f"/admin/conference/track/{used.pk}/delete/", {"post": "yes"})
+    assert Track.objects.filter(pk=used.pk).exists()
+    unused = TrackFactory(conference=conference, name="Spare")
+    client.post(f"/admin/conference/track/{unused.pk}/delete/", {"post": "yes"})
+    assert not Track.objects.filter(pk=unused.pk).exists()
