@@ -1,4 +1,4 @@
-"""The demo agenda is built through the agenda services: its sessions pass the clash checks, a clashing one would not."""
+"""The demo agenda is built through the agenda services: it passes the clash checks, a clashing one would not."""
 
 import io
 
