@@ -50,6 +50,8 @@ class Invitation(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every full save (an edited category); the door's offline list's ETag reads it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["organisation__name", "contact_name"]
@@ -114,6 +116,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every save, even one of a few fields: the door's offline list's ETag reads it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -123,6 +127,12 @@ class Registration(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "updated_at" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "updated_at"]
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self):
