@@ -228,9 +228,9 @@ def latest_version(conference):
     return AgendaVersion.objects.filter(conference=conference).order_by("-number").first()
 
 
-def _next_snapshot(conference, previous):
+def _next_snapshot(conference, previous, sessions=None):
     """The draft as the next version would freeze it (sequences carried from ``previous``)."""
-    return carry_sequences(previous.snapshot if previous else None, build_snapshot(conference))
+    return carry_sequences(previous.snapshot if previous else None, build_snapshot(conference, sessions=sessions))
 
 
 def unpublished_changes(conference):
@@ -238,16 +238,18 @@ def unpublished_changes(conference):
     return pending_publication(conference)["changes"]
 
 
-def pending_publication(conference):
+def pending_publication(conference, sessions=None):
     """What publishing now would do: ``changes`` (added, moved, cancelled) and ``changed``.
 
     ``changed`` is False when the draft is the latest version exactly (an
     edited title or abstract is a change too, though not a move). Before the
     first version there is always something to publish. The organiser's page
-    and :func:`publish_agenda` both decide with this.
+    and :func:`publish_agenda` both decide with this. ``sessions``: the
+    draft's sessions (``snapshot.draft_sessions``) when the caller holds them;
+    ``previous`` in the answer is the latest version (None before the first).
     """
     previous = latest_version(conference)
-    snapshot = _next_snapshot(conference, previous)
+    snapshot = _next_snapshot(conference, previous, sessions=sessions)
     changes = diff_snapshots(previous.snapshot if previous else None, snapshot)
     return {
         "changes": changes,
@@ -255,6 +257,7 @@ def pending_publication(conference):
         # Names this exact draft: a publish confirmed from a preview is refused if the draft moved on since.
         "fingerprint": hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()[:20],
         "next_number": (previous.number if previous else 0) + 1,
+        "previous": previous,
         "snapshot": snapshot,
     }
 
