@@ -258,13 +258,13 @@ def _publish_context(conference, problems, sessions=None):
 def agenda_draft(request, slug):
     """The editor. ``?part=publish`` answers only the publishing section (the script refreshes it after a change)."""
     conference = get_object_or_404(Conference, slug=slug)
-    if request.GET.get("part") == "publish":
-        problems = rules.find_clashes(conference)
-        return render(request, "conference/agenda/_publish.html", _publish_context(conference, problems))
     # One load of the draft for the grid, the clash sweep and the "Publish" preview's snapshot.
     drafted = list(draft_sessions(conference).select_related("room", "track"))
     sessions = [s for s in drafted if s.cancelled_at is None]
     problems = rules.find_clashes(conference, sessions=sessions)
+    if request.GET.get("part") == "publish":
+        context = _publish_context(conference, problems, sessions=drafted)
+        return render(request, "conference/agenda/_publish.html", context)
     clashes = {}
     for p in problems:
         for s in p["sessions"]:
