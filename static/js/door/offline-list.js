@@ -67,6 +67,14 @@ function indexList(data) {
   renderListStatus();
 }
 
+// <body data-offline-list="ready"> once this door can decide offline from a list it holds: a fresh
+// download indexed and stored on the device, a stored one the server confirmed (304), or a stored one
+// loaded before the download answers. bench/door_offline.py times page load → ready by it.
+function markReady(ready = true) {
+  if (ready) document.body.dataset.offlineList = "ready";
+  else delete document.body.dataset.offlineList;
+}
+
 export function renderListStatus() {
   $("list-status").textContent = list
     ? `Offline list: ${list.count} delegates, downloaded at ${formatTime(list.downloaded_at)}.`
@@ -83,6 +91,7 @@ export async function wipeList() {
   local = {};
   saveLocal();
   store.set(KEY.etag, null);
+  markReady(false);
   try {
     await listStore.run("readwrite", (lists) => lists.delete(KEY.list));
   } catch {
@@ -94,7 +103,10 @@ export async function wipeList() {
 export async function loadStoredList() {
   try {
     const stored = await listStore.get(KEY.list);
-    if (stored && !list) indexList(stored);
+    if (stored && !list) {
+      indexList(stored);
+      markReady();
+    }
   } catch {
     /* no stored list: the download below brings one */
   }
@@ -110,6 +122,7 @@ export async function refreshList(owed) {
     if (response.status === 304) {
       list.downloaded_at = new Date().toISOString();
       renderListStatus();
+      markReady();
       return;
     }
     if (!response.ok) return;
@@ -127,6 +140,7 @@ export async function refreshList(owed) {
     } catch {
       store.set(KEY.etag, null); // kept in memory only: download it whole next time
     }
+    markReady();
   } catch {
     setOnline(false);
   }

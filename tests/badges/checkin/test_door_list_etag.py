@@ -109,3 +109,22 @@ def test_etag_changes_when_a_checkin_is_undone_and_when_a_delegate_goes(conferen
     assert undone != checked_in
     ada.delete()
     assert _etag(conference) != undone
+
+
+def test_the_list_is_built_once_per_etag_and_again_after_a_change(
+    door_api, conference, ada, django_assert_max_num_queries
+):
+    first = door_api.get(_url(conference), HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip"
+    # Another door without its own copy: the same bytes, from the cache, no delegate row read.
+    with django_assert_max_num_queries(8) as captured:
+        second = door_api.get(_url(conference), HTTP_ACCEPT_ENCODING="gzip")
+    assert second.status_code == 200 and second.content == first.content and second["ETag"] == first["ETag"]
+    assert not any('"registration_registration"."badge_name"' in query["sql"] for query in captured.captured_queries)
+    plain = door_api.get(_url(conference))
+    assert "Content-Encoding" not in plain and plain.json()["count"] == 2
+    ada.last_name = "King"
+    ada.save()
+    changed = door_api.get(_url(conference))
+    assert changed["ETag"] != first["ETag"]
+    assert {row["name"] for row in changed.json()["delegates"]} == {"Ada King", "Alan Turing"}
