@@ -54,6 +54,7 @@ def seed(delegates):
 
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
+    from django.db import connection
     from django.utils import timezone
 
     from badges.models import CheckIn
@@ -126,6 +127,9 @@ def seed(delegates):
         [CheckIn(conference=conference, registration=r, gate="North door", day=1) for r in registrations[::3]],
         batch_size=1000,
     )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # bulk inserts leave the planner's statistics empty until autovacuum runs
     user, _ = User.objects.get_or_create(username="bench-door-offline")
     user.groups.add(Group.objects.get(name=roles.DOOR_STAFF))
     return conference, user
