@@ -66,21 +66,45 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(GuardedDeleteMixin, admin.ModelAdmin):
+    # Deleted only when no session uses it, as on the editor page and through the API.
+
+    def check_delete(self, obj):
+        services.check_room_deletable(room=obj)
+
+    def delete_through_service(self, obj):
+        services.delete_room(room=obj)
+
     list_display = ["name", "conference", "capacity", "position"]
     list_filter = ["conference"]
     search_fields = ["name"]
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(GuardedDeleteMixin, admin.ModelAdmin):
+    # Deleted only when no session uses it, as on the editor page and through the API.
+
+    def check_delete(self, obj):
+        services.check_track_deletable(track=obj)
+
+    def delete_through_service(self, obj):
+        services.delete_track(track=obj)
+
     list_display = ["name", "conference", "colour"]
     list_filter = ["conference"]
     search_fields = ["name"]
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(GuardedDeleteMixin, admin.ModelAdmin):
+    # Deleted only when no session uses it, as on the editor page and through the API.
+
+    def check_delete(self, obj):
+        services.check_speaker_deletable(speaker=obj)
+
+    def delete_through_service(self, obj):
+        services.delete_speaker(speaker=obj)
+
     list_display = ["name", "organisation", "conference"]
     list_filter = ["conference"]
     search_fields = ["name", "organisation"]

@@ -63,6 +63,8 @@ class Invitation(models.Model):
     anonymised_at = models.DateTimeField(
         null=True, blank=True, help_text="When the contact's name and e-mail were erased (registration.privacy)."
     )
+    # Bumped by every full save (an edited category); the door's offline list's ETag reads it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["organisation__name", "contact_name"]
@@ -137,6 +139,8 @@ class Registration(models.Model):
         blank=True,
         help_text="When this delegate's personal data was erased (registration.privacy); the link stops working.",
     )
+    # Bumped by every save, even one of a few fields: the door's offline list's ETag reads it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -146,6 +150,12 @@ class Registration(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "updated_at" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "updated_at"]
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self):

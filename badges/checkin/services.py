@@ -33,10 +33,11 @@ badge was undone and could be admitted again in between.
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import CharField, Count, OuterRef, Subquery, Value
+from django.db.models import CharField, Count, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, TruncMinute
 from django.utils import timezone
 
@@ -813,15 +814,52 @@ def _door_registrations(conference):
         yield registration
 
 
-def door_list(*, conference):
+def door_list_etag(*, conference):
+    """The ETag of :func:`door_list` as it would be now, from a few aggregates instead of the list itself.
+
+    A door refreshes its list every minute; with 20,000 delegates building the
+    list to hash it costs far more than these five aggregate queries. What
+    the list shows changes only when one of these does: a delegate (any save
+    bumps ``updated_at``; a new or deleted one changes the count or the
+    highest id), their invitation (its category), a badge (issued, revoked), a
+    main-door check-in (recorded, undone), a workshop booked or given up, the
+    conference's own description, or the conference day (today's check-in).
+    An organisation renamed reaches the doors with the next of those changes.
+    Missing badges are issued first, as :func:`door_list` would.
+    """
+    issue_missing_badges(conference)
+    figures = [
+        door_conference(conference),
+        _today(conference),
+        Registration.objects.filter(conference=conference).aggregate(
+            n=Count("id"), last=Max("id"), updated=Max("updated_at")
+        ),
+        Invitation.objects.filter(conference=conference).aggregate(updated=Max("updated_at")),
+        Badge.objects.filter(registration__conference=conference).aggregate(
+            n=Count("id"), last=Max("id"), revoked=Count("revoked_at"), last_revoked=Max("revoked_at")
+        ),
+        CheckIn.objects.filter(conference=conference, session__isnull=True).aggregate(
+            n=Count("id"), last=Max("id"), undone=Count("undone_at"), last_undone=Max("undone_at")
+        ),
+        Registration.workshops.through.objects.filter(registration__conference=conference).aggregate(
+            n=Count("id"), last=Max("id")
+        ),
+    ]
+    digest = hashlib.sha256(repr(figures).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def door_list(*, conference, badges_issued=False):
     """What an offline door holds: every delegate with the SHA-256 of their badge codes, never the codes,
     their main-door check-ins by conference day (``checkins``) and the workshops they booked
     (``workshops``, for a session's door), never an e-mail address.
 
     Confirmed delegates without a badge yet get one now (in one insert), so a
-    badge printed after the list was downloaded is still recognised offline.
+    badge printed after the list was downloaded is still recognised offline
+    (``badges_issued``: the caller just did, with :func:`door_list_etag`).
     """
-    issue_missing_badges(conference)
+    if not badges_issued:
+        issue_missing_badges(conference)
     today = _today(conference)
     registrations = _door_registrations(conference)
     hashes = {}
@@ -888,6 +926,7 @@ __all__ = [
     "checkin_stats",
     "delegate_row",
     "door_list",
+    "door_list_etag",
     "scan_badge",
     "search_delegates",
     "undo_checkin",

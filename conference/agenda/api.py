@@ -7,7 +7,6 @@ error handler turns into ``{"detail", "code"}`` answers.
 
 import datetime as dt
 
-from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status, viewsets
@@ -15,35 +14,19 @@ from rest_framework.response import Response
 
 from conference.api import ConferenceScoped
 from conference.models import AgendaVersion, Room, Session, Speaker, Track
-from conference.plumbing.errors import Conflict
 from conference.plumbing.schema import ErrorSerializer
 from conference.plumbing.validators import validate_plausible_year
 
 from . import rules, services
 
 
-class UniqueNameMixin:
-    """Names of rooms and tracks are unique within a conference: a clear 400, not a database error."""
-
-    def validate_name(self, value):
-        conference = self.context["conference"]
-        others = self.Meta.model.objects.filter(conference=conference, name__iexact=value)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError(
-                f"This conference already has a {self.Meta.model._meta.verbose_name} “{value}”."
-            )
-        return value
-
-
-class RoomSerializer(UniqueNameMixin, serializers.ModelSerializer):
+class RoomSerializer(serializers.ModelSerializer):
     class Meta:
         model = Room
         fields = ["id", "name", "capacity", "position"]
 
 
-class TrackSerializer(UniqueNameMixin, serializers.ModelSerializer):
+class TrackSerializer(serializers.ModelSerializer):
     class Meta:
         model = Track
         fields = ["id", "name", "colour"]
@@ -108,47 +91,58 @@ class SessionSerializer(serializers.ModelSerializer):
             self.fields["speakers"].child_relation.queryset = Speaker.objects.filter(conference=conference)
 
 
-class RoomViewSet(ConferenceScoped, viewsets.ModelViewSet):
+class PartViewSet(ConferenceScoped, viewsets.ModelViewSet):
+    """Rooms, tracks, speakers: every write through the agenda service (names, deleting what is in use)."""
+
+    part = ""  # the keyword the service names it by
+    save_part = delete_part = None  # the service's functions (staticmethods), by subclass
+
+    def _save(self, serializer, instance=None):
+        serializer.instance = self.save_part(
+            conference=self.get_conference(), **{self.part: instance}, **serializer.validated_data
+        )
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer, serializer.instance)
+
+    def perform_destroy(self, instance):
+        self.delete_part(**{self.part: instance})
+
+
+class RoomViewSet(PartViewSet):
     queryset = Room.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = RoomSerializer
     error_statuses = {"destroy": {409: "`room_in_use`: the room still has sessions."}}
+    part = "room"
+    save_part, delete_part = staticmethod(services.save_room), staticmethod(services.delete_room)
 
     def get_queryset(self):
         return Room.objects.filter(conference=self.get_conference()).order_by("position", "name")
 
-    def perform_create(self, serializer):
-        serializer.save(conference=self.get_conference())
 
-    def perform_destroy(self, instance):
-        try:
-            instance.delete()
-        except (ProtectedError, RestrictedError):
-            raise Conflict(
-                f"{instance.name} still has sessions (cancelled ones too: they stay in the history).",
-                code="room_in_use",
-            ) from None
-
-
-class TrackViewSet(ConferenceScoped, viewsets.ModelViewSet):
+class TrackViewSet(PartViewSet):
     queryset = Track.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = TrackSerializer
+    error_statuses = {"destroy": {409: "`track_in_use`: sessions are in this track."}}
+    part = "track"
+    save_part, delete_part = staticmethod(services.save_track), staticmethod(services.delete_track)
 
     def get_queryset(self):
         return Track.objects.filter(conference=self.get_conference()).order_by("name")
 
-    def perform_create(self, serializer):
-        serializer.save(conference=self.get_conference())
 
-
-class SpeakerViewSet(ConferenceScoped, viewsets.ModelViewSet):
+class SpeakerViewSet(PartViewSet):
     queryset = Speaker.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = SpeakerSerializer
+    error_statuses = {"destroy": {409: "`speaker_in_use`: the speaker still has sessions."}}
+    part = "speaker"
+    save_part, delete_part = staticmethod(services.save_speaker), staticmethod(services.delete_speaker)
 
     def get_queryset(self):
         return Speaker.objects.filter(conference=self.get_conference()).order_by("name", "pk")
-
-    def perform_create(self, serializer):
-        serializer.save(conference=self.get_conference())
 
 
 class SessionViewSet(ConferenceScoped, viewsets.ModelViewSet):

@@ -35,3 +35,24 @@ class NothingToPublish(AgendaError):
 class DraftChanged(AgendaError):
     code = "draft_changed"
     status_code = 409
+
+
+class NameTaken(AgendaError):
+    """A room or a track named like another of the conference (in any case)."""
+
+    code = "name_taken"
+
+
+class RoomInUse(AgendaError):
+    code = "room_in_use"
+    status_code = 409
+
+
+class TrackInUse(AgendaError):
+    code = "track_in_use"
+    status_code = 409
+
+
+class SpeakerInUse(AgendaError):
+    code = "speaker_in_use"
+    status_code = 409

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import organiser_parts
 from . import organiser_views as agenda_organiser_views
 
 urlpatterns = [
@@ -15,3 +16,26 @@ urlpatterns = [
         name="organiser-session-remove",
     ),
 ]
+
+# Rooms, tracks and speakers, edited from the editor page: organiser-room-new, organiser-room, organiser-room-delete…
+for _part, _plural in (("room", "rooms"), ("track", "tracks"), ("speaker", "speakers")):
+    urlpatterns += [
+        path(
+            f"<slug:slug>/agenda/{_plural}/new/",
+            organiser_parts.part_new,
+            {"part": _part},
+            name=f"organiser-{_part}-new",
+        ),
+        path(
+            f"<slug:slug>/agenda/{_plural}/<int:pk>/",
+            organiser_parts.part_edit,
+            {"part": _part},
+            name=f"organiser-{_part}",
+        ),
+        path(
+            f"<slug:slug>/agenda/{_plural}/<int:pk>/delete/",
+            organiser_parts.part_delete,
+            {"part": _part},
+            name=f"organiser-{_part}-delete",
+        ),
+    ]

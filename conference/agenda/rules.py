@@ -90,6 +90,8 @@ def find_clashes(conference, sessions=None):
             .prefetch_related("speakers")
         )
     sessions = sorted(sessions, key=lambda s: (s.starts_at, s.pk))
+    # Each session's speakers once: the sweep compares every pair that overlaps in time.
+    speakers = {s.pk: {p.pk: p for p in s.speakers.all()} for s in sessions}
     problems = []
     for s in sessions:
         if s.ends_at <= s.starts_at:
@@ -119,9 +121,9 @@ def find_clashes(conference, sessions=None):
                         "message": f"{s.room.name}: “{a.title}” and “{s.title}” overlap ({_span(conference, s)}).",
                     }
                 )
-            shared = {p.pk for p in a.speakers.all()} & {p.pk for p in s.speakers.all()}
+            shared = speakers[a.pk].keys() & speakers[s.pk].keys()
             if shared:
-                names = sorted(p.name for p in s.speakers.all() if p.pk in shared)
+                names = sorted(speakers[s.pk][pk].name for pk in shared)
                 problems.append(
                     {
                         "code": SpeakerClash.code,

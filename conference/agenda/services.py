@@ -15,7 +15,15 @@ from django.utils import timezone
 from conference.models import AgendaVersion, Conference, Room, Session, Speaker, Track
 
 from . import rules
-from .errors import AgendaHasClashes, DraftChanged, NothingToPublish
+from .errors import (
+    AgendaHasClashes,
+    DraftChanged,
+    NameTaken,
+    NothingToPublish,
+    RoomInUse,
+    SpeakerInUse,
+    TrackInUse,
+)
 from .signals import agenda_published
 from .snapshot import build_snapshot, carry_sequences, diff_snapshots
 
@@ -103,13 +111,126 @@ def remove_session(*, session):
     return "cancelled"
 
 
+# --- Rooms, tracks, speakers -------------------------------------------------------------
+#
+# What sessions stand on. The API's viewsets and the editor's forms both call
+# these; the forms and serializers only check the fields' shapes.
+
+ROOM_FIELDS = ("name", "capacity", "position")
+TRACK_FIELDS = ("name", "colour")
+SPEAKER_FIELDS = ("name", "organisation", "email", "bio", "photo")
+
+
+def _save_part(model, allowed, conference, instance, fields, unique_name):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unexpected {model._meta.model_name} fields: {', '.join(sorted(unknown))}")
+    _lock(conference)  # two editors cannot both take one name
+    if unique_name and "name" in fields:
+        others = model.objects.filter(conference=conference, name__iexact=fields["name"])
+        if instance is not None and instance.pk:
+            others = others.exclude(pk=instance.pk)
+        if others.exists():
+            message = (
+                f"This conference already has a {model._meta.verbose_name} “{fields['name']}”: choose another name."
+            )
+            raise NameTaken(message, extra={"name": [message]})
+    if instance is None:
+        instance = model(conference=conference)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.save()
+    return instance
+
+
+def _sessions_count(sessions):
+    n = sessions.count()
+    return f"{n} session{'s' if n != 1 else ''}"
+
+
+@transaction.atomic
+def save_room(*, conference, room=None, **fields):
+    """Create a room (``room`` None) or change one: ``name`` (unique in the conference, in any case), ``capacity``."""
+    return _save_part(Room, ROOM_FIELDS, conference, room, fields, unique_name=True)
+
+
+def check_room_deletable(*, room):
+    """Refuse (``room_in_use``) a room that sessions use, cancelled ones too: they stay in the history."""
+    sessions = Session.objects.filter(room=room)
+    if sessions.exists():
+        raise RoomInUse(
+            f"{room.name} still has {_sessions_count(sessions)} (cancelled ones too: they stay in the history): "
+            "move them to another room first."
+        )
+
+
+@transaction.atomic
+def delete_room(*, room):
+    """Delete a room no session uses (:func:`check_room_deletable`)."""
+    _lock(room.conference)
+    check_room_deletable(room=room)
+    room.delete()
+
+
+@transaction.atomic
+def save_track(*, conference, track=None, **fields):
+    """Create a track (``track`` None) or change one: ``name`` (unique in the conference), ``colour`` (#rrggbb)."""
+    return _save_part(Track, TRACK_FIELDS, conference, track, fields, unique_name=True)
+
+
+def check_track_deletable(*, track):
+    """Refuse (``track_in_use``) a track sessions are in: they would silently lose it."""
+    sessions = Session.objects.filter(track=track)
+    if sessions.exists():
+        raise TrackInUse(
+            f"The track {track.name} still has {_sessions_count(sessions)} (cancelled ones too: they stay in "
+            "the history): give them another track first."
+        )
+
+
+@transaction.atomic
+def delete_track(*, track):
+    """Delete a track no session is in (:func:`check_track_deletable`)."""
+    _lock(track.conference)
+    check_track_deletable(track=track)
+    track.delete()
+
+
+@transaction.atomic
+def save_speaker(*, conference, speaker=None, **fields):
+    """Create a speaker (``speaker`` None) or change one: name, organisation, e-mail, bio, photo.
+
+    Two speakers may share a name (two people can); the e-mail is what ties a
+    speaker to a delegate.
+    """
+    return _save_part(Speaker, SPEAKER_FIELDS, conference, speaker, fields, unique_name=False)
+
+
+def check_speaker_deletable(*, speaker):
+    """Refuse (``speaker_in_use``) a speaker of any session."""
+    sessions = Session.objects.filter(speakers=speaker)
+    if sessions.exists():
+        raise SpeakerInUse(
+            f"{speaker.name} still speaks in {_sessions_count(sessions)} (cancelled ones too: they stay in the "
+            "history): take them off those sessions first."
+        )
+
+
+@transaction.atomic
+def delete_speaker(*, speaker):
+    """Delete a speaker of no session (:func:`check_speaker_deletable`)."""
+    _lock(speaker.conference)
+    check_speaker_deletable(speaker=speaker)
+    speaker.delete()
+
+
 def latest_version(conference):
     return AgendaVersion.objects.filter(conference=conference).order_by("-number").first()
 
 
-def _next_snapshot(conference, previous):
+def _next_snapshot(conference, previous, sessions=None):
     """The draft as the next version would freeze it (sequences carried from ``previous``)."""
-    return carry_sequences(previous.snapshot if previous else None, build_snapshot(conference))
+    return carry_sequences(previous.snapshot if previous else None, build_snapshot(conference, sessions=sessions))
 
 
 def unpublished_changes(conference):
@@ -117,16 +238,18 @@ def unpublished_changes(conference):
     return pending_publication(conference)["changes"]
 
 
-def pending_publication(conference):
+def pending_publication(conference, sessions=None):
     """What publishing now would do: ``changes`` (added, moved, cancelled) and ``changed``.
 
     ``changed`` is False when the draft is the latest version exactly (an
     edited title or abstract is a change too, though not a move). Before the
     first version there is always something to publish. The organiser's page
-    and :func:`publish_agenda` both decide with this.
+    and :func:`publish_agenda` both decide with this. ``sessions``: the
+    draft's sessions (``snapshot.draft_sessions``) when the caller holds them;
+    ``previous`` in the answer is the latest version (None before the first).
     """
     previous = latest_version(conference)
-    snapshot = _next_snapshot(conference, previous)
+    snapshot = _next_snapshot(conference, previous, sessions=sessions)
     changes = diff_snapshots(previous.snapshot if previous else None, snapshot)
     return {
         "changes": changes,
@@ -134,6 +257,7 @@ def pending_publication(conference):
         # Names this exact draft: a publish confirmed from a preview is refused if the draft moved on since.
         "fingerprint": hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()[:20],
         "next_number": (previous.number if previous else 0) + 1,
+        "previous": previous,
         "snapshot": snapshot,
     }
 

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from conference.models import Room, Session, Speaker, Track
+from conference.models import Room, Session, Track
 
 # Kinds every delegate attends: they belong in each "my agenda".
 PLENARY_KINDS = frozenset({Session.Kind.KEYNOTE, Session.Kind.BREAK, Session.Kind.NETWORKING})
@@ -21,21 +21,30 @@ PLENARY_KINDS = frozenset({Session.Kind.KEYNOTE, Session.Kind.BREAK, Session.Kin
 EDIT_FIELDS = ("title", "kind", "room", "track", "speakers", "abstract", "cancelled")
 
 
-def build_snapshot(conference):
-    """The draft as it stands, in snapshot form (five queries whatever its size).
-
-    Live sessions, and the cancelled ones that were once published (they stay
-    in the history and in the calendar feed as cancelled).
-    """
-    tz = conference.tz
-    sessions = list(
+def draft_sessions(conference):
+    """The sessions a snapshot holds: live ones, and the cancelled ones that were once published
+    (they stay in the history and in the calendar feed as cancelled), with their speakers."""
+    return (
         Session.objects.filter(conference=conference)
         .exclude(cancelled_at__isnull=False, published_in__isnull=True)
         .prefetch_related("speakers")
         .order_by("starts_at", "pk")
     )
-    speaker_ids = {p.pk for s in sessions for p in s.speakers.all()}
-    speakers = Speaker.objects.filter(conference=conference, pk__in=speaker_ids).order_by("name", "pk")
+
+
+def build_snapshot(conference, sessions=None):
+    """The draft as it stands, in snapshot form (five queries whatever its size).
+
+    ``sessions``: :func:`draft_sessions` already loaded by the caller (the
+    editor page reads them once for its grid too); then three queries.
+    """
+    tz = conference.tz
+    if sessions is None:
+        sessions = list(draft_sessions(conference))
+    else:
+        sessions = sorted(sessions, key=lambda s: (s.starts_at, s.pk))
+    by_pk = {p.pk: p for s in sessions for p in s.speakers.all()}
+    speakers = sorted(by_pk.values(), key=lambda p: (p.name, p.pk))
     return {
         "conference": {
             "name": conference.name,

@@ -307,18 +307,21 @@ def load(conference, stdout):
     if conference.agenda_versions.exists():
         stdout.write("Kept the demo agenda (already published)")
         return
+    # Rooms, tracks, speakers and sessions all through the agenda services, as an organiser's edits would go.
     rooms = {}
     for position, (name, capacity) in enumerate(ROOMS):
-        rooms[name], _ = Room.objects.get_or_create(
-            conference=conference, name=name, defaults={"capacity": capacity, "position": position}
+        rooms[name] = Room.objects.filter(conference=conference, name=name).first() or services.save_room(
+            conference=conference, name=name, capacity=capacity, position=position
         )
     tracks = {}
     for name, colour in TRACKS:
-        tracks[name], _ = Track.objects.get_or_create(conference=conference, name=name, defaults={"colour": colour})
+        tracks[name] = Track.objects.filter(conference=conference, name=name).first() or services.save_track(
+            conference=conference, name=name, colour=colour
+        )
     speakers = {}
     for name, organisation, bio in SPEAKERS:
-        speakers[name], _ = Speaker.objects.get_or_create(
-            conference=conference, name=name, defaults={"organisation": organisation, "bio": bio}
+        speakers[name] = Speaker.objects.filter(conference=conference, name=name).first() or services.save_speaker(
+            conference=conference, name=name, organisation=organisation, bio=bio
         )
     for day, start, end, room, track, kind, title, names, capacity, abstract in SESSIONS:
         session = Session.objects.filter(conference=conference, title=title).first()

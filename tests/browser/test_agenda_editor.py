@@ -8,7 +8,7 @@ on the screen.
 import pytest
 from playwright.sync_api import expect
 
-from conference.models import Session
+from conference.models import Room, Session, Speaker, Track
 from registration.models import OutboxMessage
 from tests.browser.axe import assert_accessible
 from tests.conftest import login
@@ -289,3 +289,47 @@ def test_session_form_without_javascript(browser, live_server, conference, draft
         assert _times(Session.objects.get(title="Evening reception")) == ("17:00", "18:30", None)
     finally:
         context.close()
+
+
+def test_rooms_tracks_and_speakers_on_the_editor_at_phone_size(page, live_server, conference, draft):
+    """Add, rename, refuse deleting one in use and delete one unused, with the keyboard only, axe-clean."""
+    _open_editor(page, live_server, conference)
+    parts = page.get_by_role("region", name="Rooms, tracks and speakers")
+    add_room = parts.get_by_role("form", name="Add a room")
+    add_room.get_by_label("Name").fill("Studio 2")
+    add_room.get_by_label("Capacity").fill("40")
+    add_room.get_by_label("Capacity").press("Enter")
+    expect(page.get_by_text("Added the room “Studio 2”.")).to_be_visible()
+    assert Room.objects.get(conference=conference, name="Studio 2").capacity == 40
+    assert_accessible(page)
+
+    add_speaker = parts.get_by_role("form", name="Add a speaker")
+    add_speaker.get_by_label("Name").fill("Mei Chen")
+    add_speaker.get_by_label("Organisation").fill("Solihull Cyber Labs")
+    add_speaker.get_by_label("E-mail").fill("mei@example.org")
+    add_speaker.get_by_label("Bio").fill("Security engineer.")
+    add_speaker.get_by_role("button", name="Add speaker").press("Enter")
+    expect(page.get_by_text("Added the speaker “Mei Chen”.")).to_be_visible()
+    assert Speaker.objects.get(conference=conference).email == "mei@example.org"
+
+    # A track in use: rename it and change its colour, then try to delete it.
+    parts.get_by_role("link", name="Digital Skills").press("Enter")
+    page.get_by_label("Name").fill("Skills")
+    page.get_by_label("Colour").fill("#b45309")
+    page.get_by_role("button", name="Save").press("Enter")
+    expect(page.get_by_text("Saved the track “Skills”.")).to_be_visible()
+    track = Track.objects.get(conference=conference)
+    assert (track.name, track.colour) == ("Skills", "#b45309")
+    parts.get_by_role("link", name="Skills").press("Enter")
+    page.get_by_role("button", name="Delete this track").press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("The track Skills still has 1 session")
+    assert Track.objects.filter(pk=track.pk).exists()
+    assert_accessible(page)
+
+    # The room no session uses goes.
+    page.goto(f"/organiser/{conference.slug}/agenda/")
+    parts.get_by_role("link", name="Studio 2").press("Enter")
+    page.get_by_role("button", name="Delete this room").press("Enter")
+    expect(page.get_by_text("Deleted the room “Studio 2”.")).to_be_visible()
+    assert not Room.objects.filter(name="Studio 2").exists()
+    expect(parts.get_by_role("link", name="Studio 2")).to_have_count(0)

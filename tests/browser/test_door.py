@@ -276,6 +276,7 @@ def test_door_page_reloaded_while_offline_still_scans(page, live_server, ada):
     page.context.set_offline(True)
     page.reload()
     expect(page.locator("body")).to_have_attribute("data-door-ready", "true")
+    expect(page.locator("body")).to_have_attribute("data-offline-list", "ready")  # from the list stored on the device
     expect(page.get_by_text("Gate: North door")).to_be_visible()
     scan_like_a_handheld_scanner(page, code)
     expect(page.locator("#result")).to_have_attribute("data-result", "admitted")

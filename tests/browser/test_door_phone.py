@@ -130,6 +130,7 @@ def test_log_out_sits_in_a_menu_and_wipes_the_offline_list(touch_page, live_serv
     assert lists and lists[0].headers.get("content-encoding") == "gzip"
     slug = ada.conference.slug
     page.wait_for_function(f"(async () => (await ({STORED_LISTS})()).includes('door:list:{slug}'))()")
+    expect(page.locator("body")).to_have_attribute("data-offline-list", "ready")  # what bench/door_offline.py times
     # Not beside "Door" any more: behind "Menu".
     expect(page.get_by_role("button", name="Log out")).to_be_hidden()
     page.get_by_text("Menu").click()
@@ -138,3 +139,34 @@ def test_log_out_sits_in_a_menu_and_wipes_the_offline_list(touch_page, live_serv
     page.wait_for_url(re.compile(r"^(?!.*/door/).*$"))
     assert f"door:list:{slug}" not in page.evaluate(STORED_LISTS)
     assert page.evaluate(f"localStorage.getItem('door:local:{slug}')") == "{}"
+
+
+def test_answer_shows_door_notes_as_plain_text(page, live_server, ada):  # noqa: F811
+    """A scan answer that carries ``registration.door_notes`` shows each note, as text (never HTML)."""
+    notes = ["Vegetarian lunch", "<b>Wheelchair</b> user: the lift is behind the cloakroom"]
+
+    def with_notes(route):
+        answer = route.fetch()
+        body = answer.json()
+        body["registration"]["door_notes"] = notes
+        route.fulfill(response=answer, json=body)
+
+    page.route("**/checkin/scan/", with_notes)
+    page.clock.install()  # the page's timers run when the test says so, not by the wall clock
+    code = current_badge(ada).code
+    open_door(page, live_server)
+    scan_like_a_handheld_scanner(page, code)
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_have_attribute("data-result", "admitted")
+    listed = dialog.get_by_role("list", name="Notes", exact=True)
+    expect(listed.get_by_role("listitem")).to_have_text(notes)
+    expect(listed.locator("b")).to_have_count(0)  # the markup is shown as written, not obeyed
+    page.clock.run_for(10_000)  # past the 4 s a green answer stays without notes: these must be read
+    expect(dialog).to_be_visible()
+    assert_accessible(page)
+
+    # An answer without notes shows none.
+    page.unroute("**/checkin/scan/")
+    scan_like_a_handheld_scanner(page, code)
+    expect(dialog).to_have_attribute("data-result", "already_checked_in")
+    expect(page.locator("#result-notes")).to_be_hidden()

@@ -44,7 +44,7 @@ renderReport();
 renderArrivals();
 renderListStatus();
 if (gate()) focusCodeInput();
-loadStoredList().finally(refreshTheList);
+refreshList(owed, loadStoredList()); // both at once: the stored list while the download is under way
 refreshStats();
 sync();
 setInterval(refreshTheList, LIST_REFRESH_MS);

@@ -118,6 +118,25 @@ function trapTab(event) {
   }
 }
 
+// Notes for the door about this delegate (answers to questions shown at the door): plain text, one
+// item each, never HTML. With notes, a green answer stays until the next scan, so they can be read.
+function doorNotes(body) {
+  const notes = (body.registration && body.registration.door_notes) || body.door_notes;
+  return Array.isArray(notes) ? notes.filter((note) => typeof note === "string" && note.trim()) : [];
+}
+
+function showNotes(notes) {
+  const list = $("result-notes");
+  list.replaceChildren(
+    ...notes.map((note) => {
+      const item = document.createElement("li");
+      item.textContent = note;
+      return item;
+    }),
+  );
+  list.hidden = notes.length === 0;
+}
+
 export function showAnswer(body, { offline = false } = {}) {
   const ok = body.result === "admitted";
   const person = body.registration;
@@ -130,13 +149,15 @@ export function showAnswer(body, { offline = false } = {}) {
   $("result-organisation").textContent = person ? person.organisation : "";
   $("result-category").textContent = person ? categoryLabel(person.category) : "";
   $("result-category").dataset.category = person ? person.category : "";
+  const notes = doorNotes(body);
+  showNotes(notes);
   $("result-detail").textContent = body.detail + (offline ? " (Offline: decided from this door's list; will be sent when the network returns.)" : "");
   $("result-undo").hidden = !(ok && (body.checkin_id || body.queued_nonce));
   resultBox.hidden = false;
   resultBox.scrollTop = 0;
   openModal();
   clearTimeout(hideTimer);
-  if (ok) hideTimer = setTimeout(hideAnswer, GREEN_VISIBLE_MS);
+  if (ok && !notes.length) hideTimer = setTimeout(hideAnswer, GREEN_VISIBLE_MS);
   if (body.result !== "info") signal(ok);
 }
 

@@ -223,7 +223,8 @@ def test_door_list_uses_a_fixed_number_of_queries(door_api, conference, django_a
     invitation = InvitationFactory(conference=conference)
     for _ in range(30):
         reissue_badge(RegistrationFactory(invitation=invitation))
-    with django_assert_max_num_queries(10):
+    # 13: the list's own queries and the five aggregates of its ETag (all a 304 costs, see test_door_list_etag.py).
+    with django_assert_max_num_queries(13):
         assert door_api.get(api(conference, "list/")).json()["count"] == 30
 
 

@@ -145,3 +145,17 @@ def test_session_form_of_another_conference_is_404(client, organiser, conference
     other = SessionFactory(conference=ConferenceFactory())
     client.force_login(organiser)
     assert client.get(_form(conference, other.pk)).status_code == 404
+
+
+def test_session_form_marks_the_sessions_speakers_chosen(client, organiser, conference):
+    """The speakers' list is written in one pass (QuickSelectMultiple): still the session's speakers chosen."""
+    mei = SpeakerFactory(conference=conference, name="Mei Chen")
+    SpeakerFactory(conference=conference, name="Tom <Whitfield>")
+    session = SessionFactory(conference=conference, starts_at=at(conference, 10), ends_at=at(conference, 11))
+    session.speakers.set([mei])
+    client.force_login(organiser)
+    html = client.get(_form(conference, session.pk)).content.decode()
+    assert f'<option value="{mei.pk}" selected>Mei Chen</option>' in html
+    assert "Tom &lt;Whitfield&gt;</option>" in html
+    assert '<select name="speakers" aria-describedby="id_speakers_helptext" id="id_speakers" multiple>' in html
+    assert 'id="id_speakers_helptext"' in html
