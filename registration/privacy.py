@@ -238,6 +238,7 @@ def _anonymise_registrations(registrations, now):
             answers={},
             token=new_token(),
             anonymised_at=now,
+            updated_at=now,  # an update() does not bump it: the doors' offline lists must drop the name
         )
     through = Registration.starred.through
     through.objects.filter(registration_id__in=ids).delete()
@@ -255,6 +256,7 @@ def _anonymise_invitations(invitations, now):
             email=anonymised_email("invitation", pk),
             token=new_token(),
             anonymised_at=now,
+            updated_at=now,
         )
     RsvpAnswer.objects.filter(invitation_id__in=ids).delete()
     _scrub_messages(OutboxMessage.objects.filter(invitation_id__in=ids, registration__isnull=True))
@@ -302,7 +304,7 @@ def erase_registration(*, registration, user=None, by_delegate=False, now=None):
         invitation = registration.invitation
         if is_contact(registration) and invitation.anonymised_at is None:
             Invitation.objects.filter(pk=invitation.pk).update(
-                contact_name=ANONYMISED_CONTACT, email=anonymised_email("invitation", invitation.pk)
+                contact_name=ANONYMISED_CONTACT, email=anonymised_email("invitation", invitation.pk), updated_at=now
             )
             _scrub_messages(OutboxMessage.objects.filter(invitation=invitation, registration__isnull=True))
         # The stored RSVP answers may name this delegate.

@@ -128,3 +128,16 @@ def test_the_list_is_built_once_per_etag_and_again_after_a_change(
     changed = door_api.get(_url(conference))
     assert changed["ETag"] != first["ETag"]
     assert {row["name"] for row in changed.json()["delegates"]} == {"Ada King", "Alan Turing"}
+
+
+def test_etag_changes_when_retention_anonymises_the_delegates(conference, ada):
+    """Anonymising writes with update(), which does not bump updated_at by itself: the doors must drop the names."""
+    import datetime as dt
+
+    from registration.privacy import apply_retention
+
+    before = _etag(conference)
+    apply_retention(today=conference.retain_until + dt.timedelta(days=1))
+    ada.refresh_from_db()
+    assert ada.anonymised_at is not None
+    assert _etag(conference) != before
