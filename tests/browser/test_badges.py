@@ -32,12 +32,12 @@ def test_organiser_prints_badges_and_downloads_the_pdf(page, live_server):
     page.get_by_role("button", name="Print badges").click()
     page.wait_for_load_state()
 
-    assert page.get_by_role("status").inner_text() == "Done: 5 badges on 2 pages."
+    assert page.get_by_role("status").inner_text() == "Done: 5 badges on 4 pages."
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the badges (PDF)").click()
     pdf = Path(download_info.value.path()).read_bytes()
-    assert page_count(pdf) == 2
-    assert {code for p in range(2) for code, _ in qr_codes(pdf, p)} == {
+    assert page_count(pdf) == 4  # two sheets of fronts, each followed by its backs
+    assert {code for p in range(4) for code, _ in qr_codes(pdf, p)} == {
         services.current_badge(r).code for r in delegates
     }
 
