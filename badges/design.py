@@ -171,7 +171,7 @@ def _rasterise_svg(svg):
     document = pdfium.PdfDocument(pdf)
     try:
         page = document[0]
-        image = page.render(scale=LOGO_BOX_PX[0] / page.get_width(), fill_colour=(255, 255, 255, 0)).to_pil()
+        image = page.render(scale=LOGO_BOX_PX[0] / page.get_width(), fill_color=(255, 255, 255, 0)).to_pil()
     finally:
         document.close()
     return image

@@ -203,6 +203,8 @@ def badge_answers(registration):
 
 def _workshops(registration):
     """The delegate's workshops (not cancelled), in time order: [{"when", "title", "room"}]."""
+    if registration.pk is None:  # a preview's sample delegate, never saved
+        return []
     tz = registration.conference.tz
     sessions = sorted(
         (s for s in registration.workshops.all() if s.cancelled_at is None), key=lambda s: (s.starts_at, s.pk)
