@@ -96,7 +96,8 @@ FIELD_FIT = {
     "full_name": ((16, 14, 12, 11, 10, 9, 8, 7), 13),
     "job_title": ((12, 11, 10, 9, 8, 7, 6.5), 10),
     "organisation": ((14, 13, 12, 11, 10, 9, 8, 7, 6.5), 13),
-    "back_name": ((26, 22, 18, 15, 13, 11, 9), 14),
+    "back_name": ((26, 22, 18, 15, 13, 11, 9, 7, 6, 5), 12),
+    "back_full_name": ((9, 8, 7, 6, 5), 7),
     "conference": ((16, 14, 12, 11, 10, 9, 8, 7), 11),
 }
 HEADER_TEXT_WIDTH_MM = 52  # the conference's name beside the logo
@@ -114,8 +115,9 @@ def text_units(text):
     return units
 
 
-def fit_font_size(text, field):
-    """The largest size of ``field``'s scale at which ``text`` fits the height allowed.
+def fit_font_size(text, field, strict=False):
+    """The largest size of ``field``'s scale at which ``text`` fits the height allowed
+    (the smallest if none does; None then when ``strict``: the caller leaves the text out).
 
     An estimate with room to spare (0.65 em a character, lines 85 % full to
     allow for word wrapping); the template also wraps anywhere, so text never
@@ -128,7 +130,7 @@ def fit_font_size(text, field):
         lines = math.ceil(units * 0.65 * size / width_pt)
         if lines * size * LINE_HEIGHT <= height_mm * PT_PER_MM:
             return size
-    return sizes[-1]
+    return None if strict else sizes[-1]
 
 
 def text_direction(text):
@@ -165,9 +167,11 @@ def size_class(size):
     return "fs-" + f"{size:g}".replace(".", "_")
 
 
-def _text(value, field=None):
+def _text(value, field=None, strict=False):
     value = (value or "").strip()
-    size = fit_font_size(value, field) if field else None
+    size = fit_font_size(value, field, strict) if field else None
+    if strict and size is None:
+        return None
     return {
         "text": value,
         "dir": text_direction(value),
@@ -235,9 +239,11 @@ def badge_data(badge):
         "badge_name": _text(registration.display_badge_name, "badge_name"),
         "back_name": _text(registration.display_badge_name, "back_name"),
         "full_name": _text(registration.full_name, "full_name"),
+        # The back repeats the full name under the badge name when it fits in small type (else only the badge name).
+        "back_full_name": _text(registration.full_name, "back_full_name", strict=True),
         "job_title": _text(registration.job_title, "job_title"),
         "organisation": _text(invitation.organisation.name, "organisation"),
-        "category": Category(category).label if category in Category.values else category,
+        "category": (Category(category).label if category in Category.values else category).upper(),
         "colour": CATEGORY_COLOURS.get(category, "#374151"),
         "category_class": f"cat-{category}" if category in CATEGORY_COLOURS else "",
         "conference": _text(conference.name, "conference"),

@@ -214,12 +214,14 @@ def test_long_names_wrap_inside_the_badge_and_are_never_cut(case, layout):
         stylesheets=[state["css"]], font_config=state["font_config"]
     )
     assert len(document.pages) == 2  # the front, then the back (double-sided by default)
-    names_box, lines = _names_area_and_lines(document.pages[0]._page_box)
-    assert lines
-    for line in lines:
-        assert line.position_y + line.height <= names_box.position_y + names_box.height + 0.01
-        assert line.position_x >= names_box.position_x - 0.01
-        assert line.position_x + line.width <= names_box.position_x + names_box.width + 0.01
+    # the front's names, and the back's (the name again), each inside its area
+    for page, area in ((0, "names"), (1, "back-names")):
+        names_box, lines = _names_area_and_lines(document.pages[page]._page_box, area)
+        assert lines
+        for line in lines:
+            assert line.position_y + line.height <= names_box.position_y + names_box.height + 0.01
+            assert line.position_x >= names_box.position_x - 0.01
+            assert line.position_x + line.width <= names_box.position_x + names_box.width + 0.01
     pdf = rendering.render_document([data], layout)
     text = page_texts(pdf)[0]
     for value in (first, last, org[:200], job[:200]):
@@ -234,7 +236,7 @@ def _letters(text):
     return "".join(c for c in text if unicodedata.category(c)[0] in "LNPS" and unicodedata.category(c) != "Pd")
 
 
-def _names_area_and_lines(page_box):
+def _names_area_and_lines(page_box, area="names"):
     from weasyprint.formatting_structure import boxes
 
     names, lines = None, []
@@ -242,7 +244,7 @@ def _names_area_and_lines(page_box):
     def walk(box, inside):
         nonlocal names
         box = getattr(box, "_box", box)  # an absolutely positioned box sits in a placeholder
-        is_names = getattr(box, "element", None) is not None and "names" in (box.element.get("class") or "").split()
+        is_names = getattr(box, "element", None) is not None and area in (box.element.get("class") or "").split()
         if is_names and isinstance(box, boxes.BlockBox):
             names = box
         if isinstance(box, boxes.LineBox) and inside:

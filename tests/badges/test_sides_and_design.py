@@ -254,3 +254,22 @@ def test_design_data_is_plain_data_that_pickles():
     conference = ConferenceFactory()
     data = design_data(save_design(conference, primary_colour="#123456"))
     assert pickle.loads(pickle.dumps(data)) == data
+
+
+def test_an_idle_pool_is_shut_down_and_the_next_print_makes_a_new_one(settings):
+    import time
+
+    from badges import pool
+
+    settings.BADGE_POOL_IDLE_SECONDS = 0.2
+    conference = ConferenceFactory()
+    _, items = items_of([delegate(conference, f"Name{i}") for i in range(5)])
+    first, second = set(), set()
+    rendering.write_badges(items, io.BytesIO(), design=design("single"), processes=2, batch_size=4, renderers=first)
+    assert first and os.getpid() not in first
+    deadline = time.monotonic() + 60
+    while pool._pools and time.monotonic() < deadline:  # the idle timer shuts the pool down
+        time.sleep(0.1)
+    assert pool._pools == {}
+    rendering.write_badges(items, io.BytesIO(), design=design("single"), processes=2, batch_size=4, renderers=second)
+    assert second and not (first & second)  # new rendering processes
