@@ -112,6 +112,10 @@ def _release(executor):
     timer.start()
 
 
+class PoolUnavailable(Exception):
+    """No rendering process could be started here (e.g. inside a daemonic worker process)."""
+
+
 def map_in_pool(function, items, processes, warm_up=""):
     """``function`` over ``items`` in the pool, yielding the results in order as they come.
 
@@ -127,6 +131,9 @@ def map_in_pool(function, items, processes, warm_up=""):
             discard(executor)
             executor = _acquire(processes, warm_up)
             results = executor.map(function, items)
+        except (AssertionError, OSError) as exc:  # processes cannot be started from here
+            discard(executor)
+            raise PoolUnavailable(str(exc)) from exc
         yield from results
     except BrokenProcessPool:
         discard(executor)
@@ -149,4 +156,4 @@ def _shutdown():
     _pools.clear()
 
 
-__all__ = ["pool", "map_in_pool", "discard", "BrokenProcessPool"]
+__all__ = ["pool", "map_in_pool", "discard", "BrokenProcessPool", "PoolUnavailable"]

@@ -41,6 +41,8 @@ difference on paper.
 
 import base64
 import io
+import itertools
+import logging
 import math
 import os
 import unicodedata
@@ -52,6 +54,8 @@ from django.template.loader import render_to_string
 from django.utils import formats
 
 from registration.models import CATEGORY_COLOURS, Category
+
+logger = logging.getLogger(__name__)
 
 LAYOUTS = ("a6", "a4")
 SIDES = ("single", "double", "fold")
@@ -478,9 +482,16 @@ def write_badges(
     writer = PdfWriter()
     done = 0
 
+    results = None
     if len(batches) > 1 and processes > 1:
-        results = pool.map_in_pool(_render_batch, batches, processes, warm_up="badges.rendering.warm_up")
-    else:
+        pooled = pool.map_in_pool(_render_batch, batches, processes, warm_up="badges.rendering.warm_up")
+        try:
+            first = next(pooled)
+        except pool.PoolUnavailable as exc:
+            logger.warning("Badges rendered in one process: no rendering process could start (%s)", exc)
+        else:
+            results = itertools.chain([first], pooled)
+    if results is None:
         results = (_render_batch(batch) for batch in batches)
     for batch, (pid, pdf_bytes) in zip(batches, results, strict=True):
         writer.append(PdfReader(io.BytesIO(pdf_bytes)))

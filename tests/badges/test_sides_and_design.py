@@ -273,3 +273,28 @@ def test_an_idle_pool_is_shut_down_and_the_next_print_makes_a_new_one(settings):
     assert pool._pools == {}
     rendering.write_badges(items, io.BytesIO(), design=design("single"), processes=2, batch_size=4, renderers=second)
     assert second and not (first & second)  # new rendering processes
+
+
+def test_where_no_process_can_start_the_badges_are_rendered_here():
+    """Inside a daemonic process (as some worker pools run tasks) children cannot start: render in-process."""
+    import multiprocessing
+
+    from badges import pool
+
+    for executor in list(pool._pools.values()):  # no warm pool from another test: processes must start now
+        pool.discard(executor)
+    conference = ConferenceFactory()
+    badges, items = items_of([delegate(conference, f"Name{i}") for i in range(5)])
+    renderers = set()
+    config = multiprocessing.current_process()._config
+    config["daemon"] = True
+    try:
+        output = io.BytesIO()
+        pages = rendering.write_badges(
+            items, output, design=design("single"), processes=2, batch_size=2, renderers=renderers
+        )
+    finally:
+        del config["daemon"]
+    assert renderers == {os.getpid()}
+    assert pages == 5
+    assert [qr_codes(output.getvalue(), page)[0][0] for page in range(5)] == [b.code for b in badges]
