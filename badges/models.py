@@ -162,3 +162,45 @@ class BadgePrintJob(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class BadgeDesign(models.Model):
+    """How a conference's badges look: chosen by its organisers on the badge design page.
+
+    A conference without a row prints the default design (``badges.design.design_of``
+    gives an unsaved one). Only choices are stored, never markup: the badge
+    template stays the project's.
+    """
+
+    class Sides(models.TextChoices):
+        SINGLE = "single", "Single-sided: one A6 page a badge"
+        DOUBLE = "double", "Double-sided: two A6 pages a badge (print duplex)"
+        FOLD = "fold", "Fold-over: one A5 page a badge, folded to A6"
+
+    class Layout(models.TextChoices):
+        A6 = "a6", "A6, one badge a page"
+        A4 = "a4", "A4, four badges a sheet with cut marks"
+
+    conference = models.OneToOneField(
+        "conference.Conference", on_delete=models.CASCADE, related_name="badge_design", primary_key=True
+    )
+    sides = models.CharField(max_length=10, choices=Sides.choices, default=Sides.DOUBLE)
+    layout = models.CharField(
+        max_length=2, choices=Layout.choices, default=Layout.A6, help_text="The print page's layout, remembered."
+    )
+    logo = models.FileField(upload_to="badge-logos/", blank=True)
+    primary_colour = models.CharField(max_length=7, default="#1d4ed8")
+    category_colours = models.JSONField(default=dict, blank=True, help_text='{"speaker": "#b91c1c", ...}')
+    show_full_name = models.BooleanField(default=True)
+    show_job_title = models.BooleanField(default=True)
+    show_organisation = models.BooleanField(default=True)
+    show_answers = models.BooleanField(default=True, help_text="Answers to questions marked to print on the badge.")
+    show_workshops = models.BooleanField(default=True, help_text="The delegate's workshops, on the back.")
+    wifi_network = models.CharField(max_length=60, blank=True)
+    wifi_password = models.CharField(max_length=60, blank=True)
+    help_desk = models.CharField(max_length=120, blank=True)
+    back_note = models.CharField(max_length=240, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Badge design of {self.conference_id}"

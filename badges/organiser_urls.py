@@ -6,6 +6,17 @@ from . import views
 
 urlpatterns = [
     path("<slug:slug>/badges/", views.print_badges, name="organiser-badges"),
+    path("<slug:slug>/badges/design/", views.badge_design, name="organiser-badge-design"),
+    path(
+        "<slug:slug>/badges/design/preview/<str:kind>-<str:side>.png",
+        views.badge_design_preview,
+        name="organiser-badge-design-preview",
+    ),
+    path(
+        "<slug:slug>/badges/design/preview.pdf",
+        views.badge_design_preview_pdf,
+        name="organiser-badge-design-preview-pdf",
+    ),
     path("<slug:slug>/badges/jobs/<int:pk>/", views.print_job, name="organiser-badges-job"),
     path(
         "<slug:slug>/badges/jobs/<int:pk>/badges.pdf",

@@ -14,8 +14,19 @@ the profile):
 - Many badges are many pages of ONE document (fonts embedded once per
   document, not once per badge). Bulk runs render batches of
   ``BATCH_SIZE`` badges, in a pool of processes when there are several
-  batches, and merge the batch PDFs with pypdf: the layout in memory is
-  one batch's, and the merge keeps about 20 KiB of PDF objects a page.
+  batches (``badges.pool``: started by a forkserver, so it is safe in a
+  threaded server), and merge the batch PDFs with pypdf: the layout in
+  memory is one batch's, and the merge keeps about 20 KiB of PDF objects a page.
+- The design (``badges.design``) reaches the renderer as plain data once a
+  document; its colours are a small stylesheet parsed once per design and
+  process, its logo a PNG already scaled to the size it prints.
+
+Sides: ``single`` is the front only; ``double`` prints each badge's back as
+the next page (A6), or the next sheet with the columns swapped (A4, for
+duplex printing flipped on the long edge); ``fold`` prints the back and the
+front side by side on one A5 landscape page (A6) or two such a sheet (A4),
+folded along the middle. Everything printed lies at least 5 mm inside each
+badge, so on an A4 sheet nothing is within 5 mm of the sheet's edge.
 
 The QR code is a PNG of one pixel a module, drawn with ``image-rendering:
 pixelated`` (WeasyPrint writes the image with ``/Interpolate false``, so a
@@ -30,12 +41,11 @@ difference on paper.
 
 import base64
 import io
+import itertools
+import logging
 import math
 import os
-import threading
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import segno
@@ -46,7 +56,10 @@ from django.utils import formats
 from registration.models import CATEGORY_COLOURS, Category
 from registration.questions import badge_answers
 
+logger = logging.getLogger(__name__)
+
 LAYOUTS = ("a6", "a4")
+SIDES = ("single", "double", "fold")
 BATCH_SIZE = 100  # badges a document in bulk runs: a multiple of 4 (an A4 sheet)
 QR_MODULE_MM = 0.8  # printed module width (at least 0.5 mm, README: Badges)
 QR_BORDER = 4  # quiet zone, in modules
@@ -84,11 +97,15 @@ def font_stacks():
 # (pt) to try, largest first, and the height (mm) it may take.
 TEXT_WIDTH_MM = 93
 FIELD_FIT = {
-    "badge_name": ((44, 34, 28, 24, 20, 16, 13, 11, 9), 34),
-    "full_name": ((14, 12, 11, 10, 9, 8, 7), 20),
-    "job_title": ((11, 10, 9, 8, 7, 6.5), 15),
-    "organisation": ((13, 12, 11, 10, 9, 8, 7, 6.5), 20),
+    "badge_name": ((54, 44, 34, 28, 24, 20, 16, 13, 11, 9), 28),
+    "full_name": ((16, 14, 12, 11, 10, 9, 8, 7), 13),
+    "job_title": ((12, 11, 10, 9, 8, 7, 6.5), 10),
+    "organisation": ((14, 13, 12, 11, 10, 9, 8, 7, 6.5), 13),
+    "back_name": ((26, 22, 18, 15, 13, 11, 9, 7, 6, 5), 12),
+    "back_full_name": ((9, 8, 7, 6, 5), 7),
+    "conference": ((16, 14, 12, 11, 10, 9, 8, 7), 11),
 }
+HEADER_TEXT_WIDTH_MM = 52  # the conference's name beside the logo
 LINE_HEIGHT = 1.25
 PT_PER_MM = 72 / 25.4
 
@@ -103,21 +120,22 @@ def text_units(text):
     return units
 
 
-def fit_font_size(text, field):
-    """The largest size of ``field``'s scale at which ``text`` fits the height allowed.
+def fit_font_size(text, field, strict=False):
+    """The largest size of ``field``'s scale at which ``text`` fits the height allowed
+    (the smallest if none does; None then when ``strict``: the caller leaves the text out).
 
     An estimate with room to spare (0.65 em a character, lines 85 % full to
     allow for word wrapping); the template also wraps anywhere, so text never
     runs past the edge. The tests check the laid-out boxes stay inside the badge.
     """
     sizes, height_mm = FIELD_FIT[field]
-    width_pt = TEXT_WIDTH_MM * PT_PER_MM * 0.85
+    width_pt = (HEADER_TEXT_WIDTH_MM if field == "conference" else TEXT_WIDTH_MM) * PT_PER_MM * 0.85
     units = max(text_units(text), 1)
     for size in sizes:
         lines = math.ceil(units * 0.65 * size / width_pt)
         if lines * size * LINE_HEIGHT <= height_mm * PT_PER_MM:
             return size
-    return sizes[-1]
+    return None if strict else sizes[-1]
 
 
 def text_direction(text):
@@ -154,9 +172,11 @@ def size_class(size):
     return "fs-" + f"{size:g}".replace(".", "_")
 
 
-def _text(value, field=None):
+def _text(value, field=None, strict=False):
     value = (value or "").strip()
-    size = fit_font_size(value, field) if field else None
+    size = fit_font_size(value, field, strict) if field else None
+    if strict and size is None:
+        return None
     return {
         "text": value,
         "dir": text_direction(value),
@@ -178,11 +198,30 @@ def conference_dates(conference):
     return f"{formats.date_format(start, 'j F Y')} – {formats.date_format(end, 'j F Y')}"
 
 
+def _workshops(registration):
+    """The delegate's workshops (not cancelled), in time order: [{"when", "title", "room"}]."""
+    if registration.pk is None:  # a preview's sample delegate, never saved
+        return []
+    tz = registration.conference.tz
+    sessions = sorted(
+        (s for s in registration.workshops.all() if s.cancelled_at is None), key=lambda s: (s.starts_at, s.pk)
+    )
+    return [
+        {
+            "when": formats.date_format(s.starts_at.astimezone(tz), "D H:i"),
+            "title": s.title,
+            "room": s.room.name if s.room_id else "",
+        }
+        for s in sessions
+    ]
+
+
 def badge_data(badge):
     """Everything one badge prints, as plain data (picklable: batches go to other processes).
 
     ``badge`` has its registration, invitation, organisation and conference
-    loaded (``services.badges_to_print`` does that).
+    loaded, the workshops with their rooms prefetched
+    (``services.badges_to_print`` does that; otherwise they are queried).
     """
     registration = badge.registration
     conference = registration.conference
@@ -191,15 +230,19 @@ def badge_data(badge):
     return {
         "code": badge.code,
         "badge_name": _text(registration.display_badge_name, "badge_name"),
+        "back_name": _text(registration.display_badge_name, "back_name"),
         "full_name": _text(registration.full_name, "full_name"),
+        # The back repeats the full name under the badge name when it fits in small type (else only the badge name).
+        "back_full_name": _text(registration.full_name, "back_full_name", strict=True),
         "job_title": _text(registration.job_title, "job_title"),
         "organisation": _text(invitation.organisation.name, "organisation"),
-        "category": Category(category).label if category in Category.values else category,
+        "category": (Category(category).label if category in Category.values else category).upper(),
         "colour": CATEGORY_COLOURS.get(category, "#374151"),
         "category_class": f"cat-{category}" if category in CATEGORY_COLOURS else "",
-        "conference": _text(conference.name),
+        "conference": _text(conference.name, "conference"),
         "dates": conference_dates(conference),
-        "answers": badge_answers(registration),
+        "workshops": _workshops(registration),
+        "answers": [{"label": label, "value": value} for label, value in badge_answers(registration)],
     }
 
 
@@ -232,11 +275,17 @@ def generated_css():
     for sizes, _ in FIELD_FIT.values():
         for size in sizes:
             rules.append(f".{size_class(size)} {{ font-size: {size:g}pt; }}")
-    for category, colour in CATEGORY_COLOURS.items():
-        rules.append(f".cat-{category} {{ background-color: {colour}; }}")
     width_mm = (21 + 4 + 2 * QR_BORDER) * QR_MODULE_MM  # version 2: 25 modules and the quiet zone
     rules.append(f".qr-v2 {{ width: {width_mm:.2f}mm; height: {width_mm:.2f}mm; }}")
     return "\n".join(sorted(set(rules)))
+
+
+def design_css(design):
+    """The design's colours as rules: the accent, and each category's band."""
+    rules = [f".accent {{ background-color: {design['primary_colour']}; }}"]
+    for category, colour in design["category_colours"].items():
+        rules.append(f".cat-{category} {{ background-color: {colour}; }}")
+    return "\n".join(rules)
 
 
 _process_state = {}
@@ -247,7 +296,7 @@ def _fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class BadgeFetcher(URLFetcher):
-        """Decodes the QR codes' ``data:`` URIs directly; refuses every other URL.
+        """Decodes the PNG ``data:`` URIs (QR codes, the logo) directly; refuses every other URL.
 
         WeasyPrint's default fetcher goes through urllib, which parses MIME
         headers with the e-mail package: about 1 ms an image, a badge each.
@@ -266,11 +315,10 @@ def _fetcher_class():
 
 
 def _weasy():
-    """This process's WeasyPrint objects: the font configuration and the parsed stylesheet.
+    """This process's WeasyPrint objects: the font configuration, the parsed stylesheet, the designs' rules.
 
-    Made on first use in each process: a forked pool worker makes its own
-    (keyed by process id) rather than share the parent's fontconfig and Pango
-    state across a fork.
+    Made on first use in each process (keyed by process id, so a process
+    never uses state made by another before a fork).
     """
     state = _process_state.get(os.getpid())
     if state is None:
@@ -286,91 +334,161 @@ def _weasy():
             "font_config": font_config,
             "css": CSS(string=source, font_config=font_config),
             "fetcher": _fetcher_class()(),
+            "designs": {},
         }
         _process_state.clear()
         _process_state[os.getpid()] = state
     return state
 
 
-def render_html(items, layout="a6", qr_format=None):
+weasy_state = _weasy
+
+
+def _design_stylesheet(state, design):
+    """The design's parsed rules, kept per design (a handful of designs a process at most)."""
+    from weasyprint import CSS
+
+    sheet = state["designs"].get(design["key"])
+    if sheet is None:
+        if len(state["designs"]) > 16:
+            state["designs"].clear()
+        sheet = state["designs"][design["key"]] = CSS(string=design_css(design), font_config=state["font_config"])
+    return sheet
+
+
+def default_design():
+    """The design of a conference that has chosen none, as plain data."""
+    from .design import design_data
+    from .models import BadgeDesign
+
+    return design_data(BadgeDesign(primary_colour="#1d4ed8"))
+
+
+def warm_up():
+    """Look fonts up and parse the stylesheet now (a new rendering process does this before its first batch)."""
+    _weasy()
+
+
+BACK_PLACE = {1: 2, 2: 1, 3: 4, 4: 3}  # a cell's back on the next sheet, printed duplex flipped on the long edge
+
+
+def _sheets(badges, sides):
+    """The A4 sheets: lists of (badge, side, cell 1-4)."""
+    sheets = []
+    if sides == "fold":
+        for i in range(0, len(badges), 2):
+            pair = enumerate(badges[i : i + 2])
+            sheets.append([(b, side, 2 * row + cell) for row, b in pair for side, cell in (("back", 1), ("front", 2))])
+        return sheets
+    for i in range(0, len(badges), 4):
+        group = badges[i : i + 4]
+        sheets.append([(b, "front", n) for n, b in enumerate(group, start=1)])
+        if sides == "double":
+            sheets.append([(b, "back", BACK_PLACE[n]) for n, b in enumerate(group, start=1)])
+    return sheets
+
+
+def render_html(items, layout="a6", qr_format=None, design=None):
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
+    design = design or default_design()
+    if design["sides"] not in SIDES:
+        raise ValueError(f"unknown sides {design['sides']!r}")
     badges = [{**item, "qr": qr_markup(item["code"], qr_format)} for item in items]
-    sheets = [badges[i : i + 4] for i in range(0, len(badges), 4)] if layout == "a4" else []
+    sheets = _sheets(badges, design["sides"]) if layout == "a4" else []
     return render_to_string(
         "badges/badge.html",
-        {"layout": layout, "badges": badges, "sheets": sheets},
+        {"layout": layout, "sides": design["sides"], "design": design, "badges": badges, "sheets": sheets},
     )
 
 
-def render_document(items, layout="a6", qr_format=None):
-    """One PDF (bytes) of ``items`` (``badge_data`` dicts), in the page order given."""
+def render_document(items, layout="a6", qr_format=None, design=None):
+    """One PDF (bytes) of ``items`` (``badge_data`` dicts), in the page order given, in ``design`` (plain data)."""
     from weasyprint import HTML
 
     state = _weasy()
+    design = design or default_design()
     html = HTML(
-        string=render_html(items, layout, qr_format), base_url=str(settings.BASE_DIR), url_fetcher=state["fetcher"]
+        string=render_html(items, layout, qr_format, design),
+        base_url=str(settings.BASE_DIR),
+        url_fetcher=state["fetcher"],
     )
     # A fresh image cache a document: every QR image is unique, so a cache kept
     # across documents would only grow in a long-lived worker.
-    return html.write_pdf(stylesheets=[state["css"]], font_config=state["font_config"], cache={})
+    return html.write_pdf(
+        stylesheets=[state["css"], _design_stylesheet(state, design)], font_config=state["font_config"], cache={}
+    )
 
 
-def render_badge(badge, layout="a6"):
-    """One badge's PDF (bytes)."""
-    return render_document([badge_data(badge)], layout)
+def render_badge(badge, layout="a6", design=None):
+    """One badge's PDF (bytes), in its conference's design (or ``design``, plain data, e.g. a preview's)."""
+    if design is None:
+        from .design import design_data, design_of
+
+        design = design_data(design_of(badge.registration.conference))
+    return render_document([badge_data(badge)], layout, design=design)
 
 
 def _render_batch(args):
-    items, layout = args
-    return render_document(items, layout)
+    items, layout, design = args
+    return os.getpid(), render_document(items, layout, design=design)
 
 
 def default_processes():
     return max(1, min(int(getattr(settings, "BADGE_RENDER_PROCESSES", 2)), os.cpu_count() or 1))
 
 
-def write_badges(items, output, *, layout="a6", progress=None, processes=None, batch_size=None):
-    """Write one PDF of all ``items`` to the binary file ``output``, batch by batch.
+def write_badges(
+    items, output, *, layout="a6", design=None, progress=None, processes=None, batch_size=None, renderers=None
+):
+    """Write one PDF of all ``items`` to the binary file ``output``, batch by batch; returns the page count.
 
-    Batches are rendered in a pool of ``processes`` (forked: the parent has
-    already read everything from the database, a worker only lays out plain
-    data and never touches a connection) when there are several and this
-    process runs no other thread, else here, one after the other.
-    ``progress(done, total)`` is called after each batch. Memory holds the
-    merge (about 20 KiB of pypdf objects a page) and a batch or two of layout.
-    Returns the number of pages.
+    With several batches and ``processes`` > 1, the batches are rendered in
+    this process's rendering pool (``badges.pool``: workers started by a
+    forkserver, safe whatever threads this process runs: a gthread worker,
+    a Celery thread, a test's live server); the workers only lay out plain
+    data and never touch the database. One batch is rendered here.
+    ``progress(done, total)`` is called after each batch; ``renderers``, a
+    set, receives the id of each process that rendered a batch. Memory holds
+    the merge (about 20 KiB of pypdf objects a page) and a batch or two of
+    layout.
     """
     from pypdf import PdfReader, PdfWriter
 
+    from . import pool
+
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
+    design = design or default_design()
     batch_size = batch_size or BATCH_SIZE
     if layout == "a4":
         batch_size = max(4, batch_size - batch_size % 4)
-    batches = [(items[i : i + batch_size], layout) for i in range(0, len(items), batch_size)] or [([], layout)]
+    batches = [(items[i : i + batch_size], layout, design) for i in range(0, len(items), batch_size)] or [
+        ([], layout, design)
+    ]
     processes = processes or default_processes()
     total = len(items)
     writer = PdfWriter()
     done = 0
 
-    def add(pdf_bytes, count):
-        nonlocal done
+    results = None
+    if len(batches) > 1 and processes > 1:
+        pooled = pool.map_in_pool(_render_batch, batches, processes, warm_up="badges.rendering.warm_up")
+        try:
+            first = next(pooled)
+        except pool.PoolUnavailable as exc:
+            logger.warning("Badges rendered in one process: no rendering process could start (%s)", exc)
+        else:
+            results = itertools.chain([first], pooled)
+    if results is None:
+        results = (_render_batch(batch) for batch in batches)
+    for batch, (pid, pdf_bytes) in zip(batches, results, strict=True):
         writer.append(PdfReader(io.BytesIO(pdf_bytes)))
-        done += count
+        done += len(batch[0])
+        if renderers is not None:
+            renderers.add(pid)
         if progress:
             progress(done, total)
-
-    # Forking a process that runs other threads (a gthread gunicorn worker, a
-    # test's live server) could copy a lock another thread holds (fontconfig,
-    # Pango) into the child: there the batches are rendered here instead.
-    if len(batches) > 1 and processes > 1 and threading.active_count() == 1:
-        with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("fork")) as pool:
-            for batch, pdf_bytes in zip(batches, pool.map(_render_batch, batches), strict=True):
-                add(pdf_bytes, len(batch[0]))
-    else:
-        for batch in batches:
-            add(_render_batch(batch), len(batch[0]))
     writer.add_metadata({"/Title": "Badges", "/Producer": "COG Conference (WeasyPrint)"})
     writer.write(output)
     return len(writer.pages)

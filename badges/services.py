@@ -12,12 +12,12 @@ import tempfile
 
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, FilteredRelation, OuterRef, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from conference.models import Conference, Organisation
+from conference.models import Conference, Organisation, Session
 from conference.plumbing.compiled import NUMBER_PLACEHOLDER, PLACEHOLDER, CompiledQuery
 from conference.plumbing.errors import ServiceError
 from registration.models import Category, Invitation, Registration
@@ -271,10 +271,11 @@ def badges_to_print(conference, *, category=None, not_printed=False):
     badges = Badge.objects.filter(registration__in=_confirmed(conference, category), revoked_at__isnull=True)
     if not_printed:
         badges = badges.filter(printed_at__isnull=True)
+    workshops = Prefetch("registration__workshops", queryset=Session.objects.select_related("room"))
     return list(
-        badges.select_related("registration__invitation__organisation", "registration__conference").order_by(
-            Lower("registration__last_name"), Lower("registration__first_name"), "registration_id"
-        )
+        badges.select_related("registration__invitation__organisation", "registration__conference")
+        .prefetch_related(workshops)
+        .order_by(Lower("registration__last_name"), Lower("registration__first_name"), "registration_id")
     )
 
 
@@ -305,11 +306,14 @@ def print_badges(
 ):
     """Write every chosen badge of ``conference`` into one PDF and mark them printed.
 
-    ``output`` is a binary file. The badges are sorted by surname; ``a6`` is one
-    badge a page, ``a4`` four a sheet with cut marks. Raises ``BadgeError``
+    ``output`` is a binary file. The badges are sorted by surname, in the
+    conference's design (its sides: one page a badge, two for double-sided,
+    an A5 page for a fold-over); ``a6`` is one badge a page, ``a4`` four a
+    sheet with cut marks. Raises ``BadgeError``
     (``no_badges``, 404) when no confirmed delegate matches. Returns
     ``(badge count, page count)``.
     """
+    from .design import design_data, design_of
     from .rendering import badge_data, write_badges
 
     validate_print_options(layout=layout, category=category)
@@ -317,7 +321,15 @@ def print_badges(
     if not badges:
         raise BadgeError("No confirmed delegate's badge matches these filters.", code="no_badges", status_code=404)
     items = [badge_data(badge) for badge in badges]
-    pages = write_badges(items, output, layout=layout, progress=progress, processes=processes, batch_size=batch_size)
+    pages = write_badges(
+        items,
+        output,
+        layout=layout,
+        design=design_data(design_of(conference)),
+        progress=progress,
+        processes=processes,
+        batch_size=batch_size,
+    )
     mark_printed(badges)
     return len(badges), pages
 

@@ -1,16 +1,20 @@
 """Badge pages: the delegate's own badge, and the organiser's bulk print (thin: rules are in services)."""
 
 from django import forms
-from django.http import FileResponse, HttpResponse
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from conference.models import Conference
 from conference.plumbing.access import organiser_required
 from registration.models import Category, Registration
 from registration.services import registration_by_token
 
-from . import services, tasks
+from . import design as designs
+from . import preview, services, tasks
+from .forms import DesignForm
 from .models import BadgePrintJob
 from .rendering import render_badge
 
@@ -38,7 +42,7 @@ class PrintForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def print_badges(request, slug):
     conference = get_object_or_404(Conference, slug=slug)
-    form = PrintForm(request.POST or None)
+    form = PrintForm(request.POST or None, initial={"layout": designs.design_of(conference).layout})
     if request.method == "POST" and form.is_valid():
         job = tasks.start_print_job(
             conference,
@@ -81,3 +85,100 @@ def old_print_job_address(request, pk, download=False):
     job = get_object_or_404(BadgePrintJob.objects.select_related("conference"), pk=pk)
     name = "organiser-badges-job-download" if download else "organiser-badges-job"
     return redirect(name, slug=job.conference.slug, pk=job.pk, permanent=True)
+
+
+# --- The badge design ------------------------------------------------------------------
+
+
+SIDE_NAMES = {"front": "front", "back": "back"}
+KIND_NAMES = {"long": "a long name", "rtl": "a right-to-left name", "cjk": "a Chinese, Japanese or Korean name"}
+
+
+def _previews(conference, saved, query=""):
+    """The preview images: each sample's front and back (the back hidden while the design is single-sided)."""
+    stamp = saved.updated_at.timestamp() if saved.updated_at else 0
+    return [
+        {
+            "src": reverse("organiser-badge-design-preview", args=[conference.slug, kind, side]) + f"?v={stamp}{query}",
+            "alt": f"The {side} of the badge of {KIND_NAMES[kind]}",
+            "kind": kind,
+            "side": side,
+            "hidden": side == "back" and saved.sides == "single",
+        }
+        for kind in preview.KINDS
+        for side in ("front", "back")
+    ]
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+def badge_design(request, slug):
+    """The conference's badge design: a form of choices, and the badges of real delegates drawn in it."""
+    conference = get_object_or_404(Conference, slug=slug)
+    saved = designs.design_of(conference)
+    status = 200
+    if request.method == "POST":
+        form = DesignForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                designs.save_design(conference, logo=form.cleaned_data["logo"], **form.design_values())
+            except designs.DesignError as exc:
+                form.add_error("logo" if exc.code == "invalid_logo" else None, exc.message)
+            else:
+                messages.success(request, "Badge design saved.")
+                return redirect("organiser-badge-design", slug=conference.slug)
+        status = 400
+    else:
+        form = DesignForm(initial=DesignForm.initial_of(saved, designs.category_colours(saved)))
+    context = {"conference": conference, "form": form, "design": saved, "previews": _previews(conference, saved)}
+    return render(request, "badges/design.html", context, status=status)
+
+
+def _design_for_preview(conference, params):
+    """The saved design with the unsaved choices in ``params`` (the form's fields) over it, as plain data."""
+    saved = designs.design_of(conference)
+    data = designs.design_data(saved)
+    if not params:
+        return data
+    # The page's script sends the whole form (an unticked box is then absent: off); a partial query
+    # (a hand-made link) changes only what it names.
+    initial = DesignForm.initial_of(saved, designs.category_colours(saved))
+    form = DesignForm(params if "sides" in params else {**initial, **params.dict()})
+    if not form.is_valid():
+        return None
+    values = form.design_values()
+    colours = values.pop("category_colours")
+    values.pop("remove_logo")
+    values.pop("layout")
+    data.update(values)
+    data["category_colours"] = colours
+    data["key"] = f"preview:{sorted(colours.items())}:{values['primary_colour']}"
+    return data
+
+
+@organiser_required
+@require_GET
+def badge_design_preview(request, slug, kind, side):
+    """One side of one preview badge as a PNG: the saved design, or the form's unsaved choices in the query."""
+    conference = get_object_or_404(Conference, slug=slug)
+    if kind not in preview.KINDS or side not in SIDE_NAMES:
+        raise Http404("No such preview.")
+    params = request.GET.copy()
+    params.pop("v", None)
+    design = _design_for_preview(conference, params)
+    if design is None:
+        return HttpResponse("Some of these choices are not valid.", status=400, content_type="text/plain")
+    response = HttpResponse(preview.preview_png(conference, design, kind, side), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@organiser_required
+@require_GET
+def badge_design_preview_pdf(request, slug):
+    """The preview badges in the saved design, as the PDF that would be printed."""
+    conference = get_object_or_404(Conference, slug=slug)
+    pdf = preview.preview_pdf(conference, designs.design_data(designs.design_of(conference)))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="badge-preview-{conference.slug}.pdf"'
+    return response

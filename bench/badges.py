@@ -8,11 +8,15 @@ What it measures (targets from issue 5; the peer is pretix with reportlab):
      and the delegate's /my/<token>/badge.pdf: median over many requests
      (target <= 25 ms; the peer takes 31 ms);
   2. 2,000 badges in one a6 PDF, GET /api/conferences/<slug>/badges.pdf?layout=a6:
-     wall clock of the request (target <= 20 s using both cores; the peer 47 s);
+     wall clock of the request, single-sided and double-sided (the default
+     design), under gunicorn's threaded workers (gthread, 4 threads; --sync
+     for the sync workers): the rendering pool must use both cores there too;
   3. 5,000 badges in one a6 PDF: wall clock and peak memory of the gunicorn
      worker and its rendering processes together (target <= 1 GiB);
-  4. in-process, no HTTP: the QR code as inline SVG vs a PNG, and a cProfile
-     of one badge and of a batch of 100 (where the time goes).
+  4. in-process, no HTTP: one badge of each design (single, double,
+     fold-over; CPU time), the QR code as inline SVG vs a PNG, and a cProfile
+     of one badge and of a batch of 100 (where the time goes);
+     BENCH_PYINSTRUMENT=1 adds a pyinstrument profile of 50 single badges.
 
 It builds its own SQLite database under a temporary directory (or uses
 DATABASE_URL if set), with delegates whose names are in several scripts,
@@ -211,7 +215,7 @@ def build_data(counts):
 
 
 class Gunicorn:
-    def __init__(self, env, port, workers=2):
+    def __init__(self, env, port, workers=2, threads=4):
         self.port = port
         self.proc = subprocess.Popen(
             [
@@ -219,6 +223,7 @@ class Gunicorn:
                 "conference.wsgi",
                 "-w",
                 str(workers),
+                *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
                 "-b",
                 f"127.0.0.1:{port}",
                 "--timeout",
@@ -357,28 +362,37 @@ def bench_http(token, slugs, base, repeat, gunicorn_pid):
             "min_ms": round(times[0], 1),
         }
         print(label, results[label], flush=True)
+    from badges.design import save_design
+    from conference.models import Conference
+
+    runs = []
     for count in sorted(c for c in slugs if c > 1):
-        for layout in ("a6", "a4") if count == 2000 else ("a6",):
-            memory = PeakMemory(gunicorn_pid)
-            memory.start()
-            cpu_before = tree_cpu_seconds(gunicorn_pid)
-            load_before = os.getloadavg()[0]
-            elapsed, status, body = get(f"{base}/api/conferences/{slugs[count]}/badges.pdf?layout={layout}", token)
-            cpu = tree_cpu_seconds(gunicorn_pid) - cpu_before
-            memory.stop()
-            assert status == 200
-            label = f"{count} badges, one {layout} PDF"
-            results[label] = {
-                "wall_s": round(elapsed, 2),
-                "cpu_s_all_processes": round(cpu, 1),
-                "cpu_ms_per_badge": round(cpu * 1000 / count, 1),
-                "pages": pdf_pages(body),
-                "size_mib": round(len(body) / 2**20, 1),
-                "peak_pss_mib_gunicorn_tree": round(memory.peak / 1024),
-                "pss_before_mib": round(memory.baseline / 1024),
-                "load_average_before": round(load_before, 1),
-            }
-            print(label, results[label], flush=True)
+        if count == 2000:
+            runs += [(count, "a6", "single"), (count, "a6", "double"), (count, "a4", "double")]
+        else:
+            runs.append((count, "a6", "single"))
+    for count, layout, sides in runs:
+        save_design(Conference.objects.get(slug=slugs[count]), sides=sides)
+        memory = PeakMemory(gunicorn_pid)
+        memory.start()
+        cpu_before = tree_cpu_seconds(gunicorn_pid)
+        load_before = os.getloadavg()[0]
+        elapsed, status, body = get(f"{base}/api/conferences/{slugs[count]}/badges.pdf?layout={layout}", token)
+        cpu = tree_cpu_seconds(gunicorn_pid) - cpu_before
+        memory.stop()
+        assert status == 200
+        label = f"{count} badges, {sides}-sided, one {layout} PDF"
+        results[label] = {
+            "wall_s": round(elapsed, 2),
+            "cpu_s_all_processes": round(cpu, 1),
+            "cpu_ms_per_badge": round(cpu * 1000 / count, 1),
+            "pages": pdf_pages(body),
+            "size_mib": round(len(body) / 2**20, 1),
+            "peak_pss_mib_gunicorn_tree": round(memory.peak / 1024),
+            "pss_before_mib": round(memory.baseline / 1024),
+            "load_average_before": round(load_before, 1),
+        }
+        print(label, results[label], flush=True)
     return results
 
 
@@ -399,8 +413,31 @@ def bench_in_process(repeat):
         items.append(rendering.badge_data(badge))
     latin = next(i for i in items if i["badge_name"]["text"].isascii())
     rendering.render_document([latin])
-    # CPU time (process_time), the formats interleaved: wall time on a shared machine is mostly other people's load.
     results = {}
+    # One badge, a new delegate each time (nothing cached between them but the stylesheet and fonts), per design.
+    latins = [i for i in items if i["badge_name"]["text"].isascii()]
+    for sides in rendering.SIDES:
+        design = {**rendering.default_design(), "sides": sides, "wifi_network": "COG-Guest", "help_desk": "Foyer"}
+        times = []
+        for n in range(repeat):
+            started = time.process_time()
+            rendering.render_document([latins[n % len(latins)]], design=design)
+            times.append((time.process_time() - started) * 1000)
+        results[f"one badge, {sides}-sided (CPU ms)"] = {
+            "median": round(statistics.median(times), 1),
+            "min": round(min(times), 1),
+        }
+        print(f"one badge, {sides}-sided", results[f"one badge, {sides}-sided (CPU ms)"], flush=True)
+    if os.environ.get("BENCH_PYINSTRUMENT"):
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for n in range(50):
+            rendering.render_document([latins[n % len(latins)]])
+        profiler.stop()
+        print(profiler.output_text(unicode=False, color=False), flush=True)
+    # CPU time (process_time), the formats interleaved: wall time on a shared machine is mostly other people's load.
     one = {f: [] for f in rendering.QR_FORMATS}
     batch = {f: [] for f in rendering.QR_FORMATS}
     sizes = {}
@@ -479,6 +516,7 @@ def main():
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--in-process-only", action="store_true", help="only part 4 (no gunicorn)")
+    parser.add_argument("--sync", action="store_true", help="gunicorn's sync workers instead of gthread (4 threads)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-badges-"))
     db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
@@ -499,7 +537,7 @@ def main():
     http = {}
     if not args.in_process_only:
         port = args.port or free_port()
-        server = Gunicorn(env, port)
+        server = Gunicorn(env, port, threads=1 if args.sync else 4)
         try:
             http = bench_http(token, slugs, f"http://127.0.0.1:{port}", 40 if args.quick else 200, server.proc.pid)
         finally:

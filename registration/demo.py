@@ -131,6 +131,8 @@ PERSONAL = [
     ("Office of the Mayor of the West Midlands", Organisation.Kind.PUBLIC_BODY, "Andy Street", "vip", "accepted"),
     ("Cluster Opportunity Group", Organisation.Kind.PARTNER, "Rebecca Holt", "staff", "accepted"),
     ("Open Data Institute", Organisation.Kind.OTHER, "Dr Femi Adebayo", "speaker", "accepted"),
+    # A sponsor's delegate, so that every category's badge colour shows in the demo.
+    ("Snow Hill Cloud Ltd", Organisation.Kind.SPONSOR, "Grace Okafor", "sponsor", "accepted"),
 ]
 
 

@@ -36,8 +36,8 @@ def test_organiser_gets_one_badge_pdf_with_the_current_code(organiser_api):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     pdf = pdf_of(response)
-    assert page_count(pdf) == 1
-    assert qr_codes(pdf)[0][0] == services.current_badge(registration).code
+    assert page_count(pdf) == 2  # the front and the back (double-sided by default)
+    assert qr_codes(pdf)[0][0] == qr_codes(pdf, 1)[0][0] == services.current_badge(registration).code
     assert registration.first_name in page_texts(pdf)[0]
 
 
@@ -158,10 +158,11 @@ def test_badges_pdf_a6_sorted_by_surname_and_marked_printed(organiser_api):
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     pdf = pdf_of(response)
-    assert page_count(pdf) == 5
+    assert page_count(pdf) == 10  # each badge's front, then its back
     assert set(page_sizes_mm(pdf)) == {(105.0, 148.0)}
     by_code = {services.current_badge(r).code: r.last_name for r in delegates}
-    order = [by_code[qr_codes(pdf, page)[0][0]] for page in range(5)]
+    order = [by_code[qr_codes(pdf, page)[0][0]] for page in range(0, 10, 2)]
+    assert order == [by_code[qr_codes(pdf, page)[0][0]] for page in range(1, 10, 2)]
     assert order == ["adams", "Baker", "Müller", "Young", "Zhou"]
     assert Badge.objects.filter(registration__conference=conference, printed_at__isnull=True).count() == 0
 
@@ -171,15 +172,15 @@ def test_badges_pdf_a4_is_four_badges_a_sheet(organiser_api):
     make_delegates(conference, [f"Surname{i:02d}" for i in range(9)])
     response = organiser_api.get(badges_url(conference, "?layout=a4"))
     pdf = pdf_of(response)
-    assert page_count(pdf) == 3
+    assert page_count(pdf) == 6  # each sheet of fronts followed by its sheet of backs
     assert set(page_sizes_mm(pdf)) == {(210.0, 297.0)}
-    assert [len(qr_codes(pdf, page)) for page in range(3)] == [4, 4, 1]
+    assert [len(qr_codes(pdf, page)) for page in range(6)] == [4, 4, 4, 4, 1, 1]
 
 
 def test_badges_pdf_defaults_to_a6(organiser_api):
     conference = ConferenceFactory()
     make_delegates(conference, ["One", "Two"])
-    assert page_count(pdf_of(organiser_api.get(badges_url(conference)))) == 2
+    assert page_sizes_mm(pdf_of(organiser_api.get(badges_url(conference)))) == [(105.0, 148.0)] * 4
 
 
 def test_badges_pdf_filters_by_category(organiser_api):
@@ -187,17 +188,17 @@ def test_badges_pdf_filters_by_category(organiser_api):
     make_delegates(conference, ["Company1", "Company2"], category="company")
     speakers = make_delegates(conference, ["Speaker1"], category="speaker")
     pdf = pdf_of(organiser_api.get(badges_url(conference, "?layout=a6&category=speaker")))
-    assert page_count(pdf) == 1
+    assert page_count(pdf) == 2
     assert qr_codes(pdf)[0][0] == services.current_badge(speakers[0]).code
 
 
 def test_badges_pdf_not_printed_skips_printed_badges(organiser_api):
     conference = ConferenceFactory()
     first = make_delegates(conference, ["Early1", "Early2"])
-    assert page_count(pdf_of(organiser_api.get(badges_url(conference)))) == 2
+    assert page_count(pdf_of(organiser_api.get(badges_url(conference)))) == 4
     late = make_delegates(conference, ["Late"])
     pdf = pdf_of(organiser_api.get(badges_url(conference, "?not_printed=1")))
-    assert page_count(pdf) == 1
+    assert page_count(pdf) == 2
     assert qr_codes(pdf)[0][0] == services.current_badge(late[0]).code
     assert all(services.current_badge(r).printed_at for r in first + late)
     response = organiser_api.get(badges_url(conference, "?not_printed=1"))
@@ -258,7 +259,7 @@ def test_badges_pdf_uses_a_fixed_number_of_queries(organiser_api, django_assert_
     make_delegates(conference, [f"S{i}" for i in range(count)])
     with django_assert_max_num_queries(10):
         response = organiser_api.get(badges_url(conference))
-    assert page_count(pdf_of(response)) == count
+    assert page_count(pdf_of(response)) == 2 * count
 
 
 def test_badge_endpoints_are_in_the_api_schema(organiser_api):

@@ -1,7 +1,6 @@
 """The real badge PDF: rendered by WeasyPrint, read back with PDFium, pypdf and zxing-cpp."""
 
 import io
-import threading
 import unicodedata
 
 import pytest
@@ -36,18 +35,24 @@ def delegate(conference, first, last, org, category="speaker", **kwargs):
     return RegistrationFactory(invitation=invitation, first_name=first, last_name=last, badge_name=first, **kwargs)
 
 
-def render(badges, layout="a6"):
-    return rendering.render_document([rendering.badge_data(b) for b in badges], layout)
+def design(sides="double", **values):
+    """A design as the renderer takes it (plain data)."""
+    return {**rendering.default_design(), "sides": sides, **values}
 
 
-def test_badge_pdf_qr_code_decodes_to_the_badge_code():
+def render(badges, layout="a6", sides="single"):
+    return rendering.render_document([rendering.badge_data(b) for b in badges], layout, design=design(sides))
+
+
+def test_badge_pdf_is_double_sided_by_default_with_the_qr_code_on_both_sides():
     registration = RegistrationFactory()
     badge = services.current_badge(registration)
     pdf = rendering.render_badge(badge)
-    assert page_count(pdf) == 1
-    assert page_sizes_mm(pdf) == [(105.0, 148.0)]
-    [(text, width_mm)] = qr_codes(pdf)
-    assert text == badge.code
+    assert page_count(pdf) == 2
+    assert page_sizes_mm(pdf) == [(105.0, 148.0), (105.0, 148.0)]
+    for side in (0, 1):
+        [(text, width_mm)] = qr_codes(pdf, side)
+        assert text == badge.code
 
 
 @pytest.mark.parametrize("qr_format", rendering.QR_FORMATS)
@@ -109,7 +114,9 @@ def test_badge_shows_names_organisation_job_category_and_conference():
     registration.badge_name = "Maggie"
     registration.save()
     pdf = rendering.render_badge(services.current_badge(registration))
-    [text] = page_texts(pdf)
+    text, back = page_texts(pdf)
+    for expected in ("Maggie", "Margaret Hamilton", "COG Annual Conference 2027", "SPEAKER"):
+        assert expected in back
     for expected in ("Maggie", "Margaret Hamilton", "Aston University", "Chief Engineer", "SPEAKER"):
         assert expected in text
     assert "COG Annual Conference 2027" in text
@@ -125,10 +132,12 @@ def test_badge_band_is_printed_in_the_category_colour(category):
     assert Category(category).label.upper() in page_texts(pdf)[0]
     dpi = 72
     image = pdfium.PdfDocument(pdf)[0].render(scale=dpi / 72).to_pil().convert("RGB")
-    # a point in the band (the bottom 13 mm), left of the category's name
-    pixel = image.getpixel((round(4 / 25.4 * dpi), round((148 - 4) / 25.4 * dpi)))
+    # a point in the band (13 mm high, 5 mm inside the edge), left of the category's name, on both sides
     expected = tuple(int(CATEGORY_COLOURS[category][i : i + 2], 16) for i in (1, 3, 5))
-    assert all(abs(a - b) <= 3 for a, b in zip(pixel, expected, strict=True)), (pixel, expected)
+    for side in (0, 1):
+        image = pdfium.PdfDocument(pdf)[side].render(scale=dpi / 72).to_pil().convert("RGB")
+        pixel = image.getpixel((round(8 / 25.4 * dpi), round((148 - 8) / 25.4 * dpi)))
+        assert all(abs(a - b) <= 3 for a, b in zip(pixel, expected, strict=True)), (pixel, expected)
 
 
 @pytest.mark.parametrize(("script", "first", "last", "org"), NAMES, ids=[n[0] for n in NAMES])
@@ -136,12 +145,14 @@ def test_badge_prints_names_in_every_script(script, first, last, org):
     registration = delegate(ConferenceFactory(), first, last, org)
     badge = services.current_badge(registration)
     pdf = rendering.render_badge(badge)
-    [text] = page_texts(pdf)
+    text, back = page_texts(pdf)
     assert first in text
     assert last in text
     assert org in text
+    assert first in back
     assert notdef_glyphs(pdf) == 0
     assert qr_codes(pdf)[0][0] == badge.code
+    assert qr_codes(pdf, 1)[0][0] == badge.code
 
 
 def test_all_scripts_on_one_badge_use_the_noto_fonts_with_no_missing_glyph():
@@ -202,18 +213,21 @@ def test_long_names_wrap_inside_the_badge_and_are_never_cut(case, layout):
     document = HTML(string=rendering.render_html([data], layout), url_fetcher=state["fetcher"]).render(
         stylesheets=[state["css"]], font_config=state["font_config"]
     )
-    assert len(document.pages) == 1
-    names_box, lines = _names_area_and_lines(document.pages[0]._page_box)
-    assert lines
-    for line in lines:
-        assert line.position_y + line.height <= names_box.position_y + names_box.height + 0.01
-        assert line.position_x >= names_box.position_x - 0.01
-        assert line.position_x + line.width <= names_box.position_x + names_box.width + 0.01
+    assert len(document.pages) == 2  # the front, then the back (double-sided by default)
+    # the front's names, and the back's (the name again), each inside its area
+    for page, area in ((0, "names"), (1, "back-names")):
+        names_box, lines = _names_area_and_lines(document.pages[page]._page_box, area)
+        assert lines
+        for line in lines:
+            assert line.position_y + line.height <= names_box.position_y + names_box.height + 0.01
+            assert line.position_x >= names_box.position_x - 0.01
+            assert line.position_x + line.width <= names_box.position_x + names_box.width + 0.01
     pdf = rendering.render_document([data], layout)
-    [text] = page_texts(pdf)
+    text = page_texts(pdf)[0]
     for value in (first, last, org[:200], job[:200]):
         assert _letters(value) in _letters(text)
     assert qr_codes(pdf)[0][0] == badge.code
+    assert qr_codes(pdf, 1)[0][0] == badge.code
 
 
 def _letters(text):
@@ -222,14 +236,15 @@ def _letters(text):
     return "".join(c for c in text if unicodedata.category(c)[0] in "LNPS" and unicodedata.category(c) != "Pd")
 
 
-def _names_area_and_lines(page_box):
+def _names_area_and_lines(page_box, area="names"):
     from weasyprint.formatting_structure import boxes
 
     names, lines = None, []
 
     def walk(box, inside):
         nonlocal names
-        is_names = getattr(box, "element", None) is not None and "names" in (box.element.get("class") or "").split()
+        box = getattr(box, "_box", box)  # an absolutely positioned box sits in a placeholder
+        is_names = getattr(box, "element", None) is not None and area in (box.element.get("class") or "").split()
         if is_names and isinstance(box, boxes.BlockBox):
             names = box
         if isinstance(box, boxes.LineBox) and inside:
@@ -255,17 +270,18 @@ def test_a6_layout_is_one_badge_a_page_and_a4_four_a_sheet():
     assert [len(qr_codes(a4, page)) for page in range(3)] == [4, 4, 1]
 
 
-def test_a4_sheet_has_cut_marks():
+def test_a4_sheet_has_cut_marks_inside_the_printable_area():
     html = rendering.render_html([rendering.badge_data(services.current_badge(RegistrationFactory()))], "a4")
     for mark in ("cut-top", "cut-bottom", "cut-left", "cut-right", "cut-centre-v", "cut-centre-h"):
         assert mark in html
-    # and they are printed: dark pixels at the top edge where the sheet is cut in two.
+    # and they are printed: dark pixels on the line where the sheet is cut in two, 5 to 9 mm from the top edge.
     import pypdfium2 as pdfium
 
     pdf = rendering.render_document([rendering.badge_data(services.current_badge(RegistrationFactory()))], "a4")
     image = pdfium.PdfDocument(pdf)[0].render(scale=150 / 72).to_pil().convert("L")
     x = round(105 / 25.4 * 150)
-    assert min(image.getpixel((x + dx, 5)) for dx in (-1, 0, 1)) < 100
+    assert min(image.getpixel((x + dx, round(7 / 25.4 * 150))) for dx in (-1, 0, 1)) < 100
+    assert min(image.getpixel((x + dx, round(4 / 25.4 * 150))) for dx in (-1, 0, 1)) == 255
 
 
 @pytest.mark.parametrize("processes", [1, 2])
@@ -274,12 +290,16 @@ def test_write_badges_in_batches_keeps_order_and_counts(processes, layout):
     conference = ConferenceFactory()
     badges = [services.current_badge(delegate(conference, f"N{i}", f"S{i}", "Org")) for i in range(11)]
     items = [rendering.badge_data(b) for b in badges]
-    # With one thread here, processes=2 takes the forked pool (a threaded caller renders in-process).
-    assert threading.active_count() == 1
     seen = []
     output = io.BytesIO()
     pages = rendering.write_badges(
-        items, output, layout=layout, processes=processes, batch_size=4, progress=lambda d, t: seen.append((d, t))
+        items,
+        output,
+        layout=layout,
+        design=design("single"),
+        processes=processes,
+        batch_size=4,
+        progress=lambda d, t: seen.append((d, t)),
     )
     pdf = output.getvalue()
     expected_pages = 11 if layout == "a6" else 3

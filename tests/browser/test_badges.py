@@ -51,13 +51,13 @@ def test_organiser_prints_badges_and_downloads_the_pdf(page, live_server):
     assert_accessible(page)
     release.set()
     # The page updates itself (static/js/badges/print-job.js) until the background job is done.
-    expect(page.get_by_role("status")).to_have_text("Done: 5 badges on 2 pages.", timeout=60_000)
+    expect(page.get_by_role("status")).to_have_text("Done: 5 badges on 4 pages.", timeout=60_000)
     assert_accessible(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the badges (PDF)").click()
     pdf = Path(download_info.value.path()).read_bytes()
-    assert page_count(pdf) == 2
-    assert {code for p in range(2) for code, _ in qr_codes(pdf, p)} == {
+    assert page_count(pdf) == 4  # two sheets of fronts, each followed by its backs
+    assert {code for p in range(4) for code, _ in qr_codes(pdf, p)} == {
         services.current_badge(r).code for r in delegates
     }
 

@@ -12,20 +12,20 @@ from tests.factories import ConferenceFactory, InvitationFactory, OrganisationFa
 
 pytestmark = pytest.mark.django_db
 
-# The demo's figures on an empty database: 43 invitations in every state, 66 delegates for 60 places,
+# The demo's figures on an empty database: 44 invitations in every state, 67 delegates for 60 places,
 # of which 2 are held for press and 4 for sponsors; the speaker, the VIP and staff take no place.
 DEMO_FIGURES = {
-    "organisations": 43,
-    "invited": 40,
+    "organisations": 44,
+    "invited": 41,
     "drafts": 3,
     "awaiting": 4,
-    "opened": 34,
+    "opened": 35,
     "unanswered": 3,
     "to_remind": 7,
-    "accepted": 28,
+    "accepted": 29,
     "declined": 3,
     "expired": 2,
-    "registered": 58,
+    "registered": 59,
     "waiting": 8,
     "cancelled": 0,
     "named": 66,
@@ -46,7 +46,8 @@ def test_demo_has_invitations_in_every_state_and_a_waiting_list():
     assert states == {"draft", "sent", "opened", "accepted", "declined", "expired"}
     conference = Invitation.objects.first().conference
     confirmed = Registration.objects.filter(status="confirmed")
-    # Every general place is taken; the speaker, VIP and staff are confirmed beyond them, press in its held place.
+    # Every general place is taken; the speaker, VIP and staff are confirmed beyond them, press and the sponsor
+    # in their held places: every category's badge colour shows.
     general = conference.capacity - sum(conference.reserved_places.values())
     assert confirmed.filter(invitation__category="company").count() == general
     assert set(confirmed.exclude(invitation__category="company").values_list("invitation__category", flat=True)) == {
@@ -54,6 +55,7 @@ def test_demo_has_invitations_in_every_state_and_a_waiting_list():
         "vip",
         "press",
         "staff",
+        "sponsor",
     }
     assert not Registration.objects.filter(status="waitlisted").exclude(invitation__category="company").exists()
     assert Registration.objects.filter(status="waitlisted").exists()

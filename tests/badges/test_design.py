@@ -1,0 +1,307 @@
+"""The organiser's badge design page: the form, the stored design, logos, the preview (real PNGs and PDFs)."""
+
+import io
+
+import pytest
+import zxingcpp
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from badges import design as designs
+from badges import preview, services
+from badges.models import BadgeDesign
+from registration.models import CATEGORY_COLOURS, Category
+from tests.badges.pdfcheck import page_count, page_texts, qr_codes
+from tests.factories import ConferenceFactory, InvitationFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def design_url(conference):
+    return f"/organiser/{conference.slug}/badges/design/"
+
+
+def png_bytes(size=(400, 160), colour=(200, 20, 20, 255)):
+    out = io.BytesIO()
+    Image.new("RGBA", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def upload(name, data, content_type="image/png"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def form_data(conference, **changes):
+    """The page's form as a browser would post it, from the conference's current design."""
+    saved = designs.design_of(conference)
+    data = {
+        "sides": saved.sides,
+        "layout": saved.layout,
+        "primary_colour": saved.primary_colour,
+        "show_full_name": "on",
+        "show_job_title": "on",
+        "show_organisation": "on",
+        "show_answers": "on",
+        "show_workshops": "on",
+        "wifi_network": "",
+        "wifi_password": "",
+        "help_desk": "",
+        "back_note": "",
+    }
+    data.update({f"colour_{c}": colour for c, colour in designs.category_colours(saved).items()})
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+# --- who may see it -------------------------------------------------------------------
+
+
+def test_design_page_is_for_organisers_only(client, organiser, door_staff):
+    conference = ConferenceFactory()
+    url = design_url(conference)
+    assert client.get(url).status_code == 302
+    assert client.get(f"{url}preview/long-front.png").status_code == 302
+    client.force_login(door_staff)
+    assert client.get(url).status_code == 403
+    assert client.post(url, form_data(conference, help_desk="x")).status_code == 403
+    assert client.get(f"{url}preview.pdf").status_code == 403
+    assert not BadgeDesign.objects.exists()
+    client.force_login(organiser)
+    assert client.get(url).status_code == 200
+
+
+def test_design_page_labels_its_fields_and_shows_six_previews(client, organiser):
+    conference = ConferenceFactory()
+    client.force_login(organiser)
+    body = client.get(design_url(conference)).content.decode()
+    for label in (
+        "Logo (PNG or SVG, at most 1 MB)",
+        "Main colour",
+        "Speaker band colour",
+        "Wi-Fi network",
+        "Help desk",
+    ):
+        assert f">{label}</label>" in body
+    assert body.count('src="/organiser/') == 6
+    assert "Save the design</button>" in body
+
+
+# --- saving ------------------------------------------------------------------------------
+
+
+def test_saving_the_form_stores_the_design_and_badges_follow_it(client, organiser):
+    conference = ConferenceFactory()
+    registration = RegistrationFactory(invitation=InvitationFactory(conference=conference, category="press"))
+    client.force_login(organiser)
+    response = client.post(
+        design_url(conference),
+        form_data(
+            conference,
+            sides="fold",
+            layout="a4",
+            colour_press="#ff00ff",
+            show_job_title=None,
+            wifi_network="COG-Guest",
+            help_desk="Main foyer, 8:00 to 18:00",
+            back_note="Lunch is at 12:30.",
+        ),
+    )
+    assert response.status_code == 302
+    saved = BadgeDesign.objects.get(conference=conference)
+    assert (saved.sides, saved.layout, saved.show_job_title) == ("fold", "a4", False)
+    assert saved.category_colours["press"] == "#ff00ff"
+    pdf = services_pdf(registration)
+    assert page_count(pdf) == 1  # a fold-over: one A5 page
+    assert "Main foyer, 8:00 to 18:00" in page_texts(pdf)[0]
+    # the print page now offers the remembered layout
+    assert 'value="a4" selected' in client.get(f"/organiser/{conference.slug}/badges/").content.decode()
+
+
+def services_pdf(registration):
+    from badges.rendering import render_badge
+
+    return render_badge(services.current_badge(registration))
+
+
+def test_a_wrong_colour_is_refused_with_a_message_and_nothing_saved(client, organiser):
+    conference = ConferenceFactory()
+    client.force_login(organiser)
+    response = client.post(design_url(conference), form_data(conference, colour_vip="red"))
+    assert response.status_code == 400
+    assert "Give the colour as #RRGGBB" in response.content.decode()
+    assert not BadgeDesign.objects.exists()
+
+
+def test_save_design_refuses_unknown_values():
+    conference = ConferenceFactory()
+    with pytest.raises(designs.DesignError) as error:
+        designs.save_design(conference, sides="triple")
+    assert error.value.code == "invalid_sides"
+    with pytest.raises(designs.DesignError) as error:
+        designs.save_design(conference, category_colours={"alien": "#000000"})
+    assert error.value.code == "invalid_category"
+    assert not BadgeDesign.objects.exists()
+
+
+def test_a_conference_without_a_design_prints_the_default():
+    conference = ConferenceFactory(colour="#334455")
+    saved = designs.design_of(conference)
+    assert saved._state.adding  # not saved: nothing is written until an organiser saves a design
+    assert (saved.sides, saved.primary_colour) == ("double", "#334455")
+    assert designs.category_colours(saved) == {str(k): v for k, v in CATEGORY_COLOURS.items()}
+
+
+def test_copy_design_gives_next_year_the_same_design():
+    this_year, next_year = ConferenceFactory(), ConferenceFactory()
+    designs.save_design(this_year, help_desk="Foyer", logo=upload("logo.png", png_bytes()))
+    copy = designs.copy_design(this_year, next_year)
+    assert copy.help_desk == "Foyer"
+    assert copy.logo and copy.logo.name != this_year.badge_design.logo.name
+    assert designs.copy_design(ConferenceFactory(), ConferenceFactory()) is None
+
+
+# --- logos ----------------------------------------------------------------------------------
+
+
+def test_a_png_logo_is_stored_scaled_and_printed(client, organiser):
+    conference = ConferenceFactory()
+    client.force_login(organiser)
+    response = client.post(
+        design_url(conference), {**form_data(conference), "logo": upload("logo.png", png_bytes((3000, 1000)))}
+    )
+    assert response.status_code == 302
+    saved = BadgeDesign.objects.get(conference=conference)
+    with saved.logo.open("rb") as f:
+        stored = Image.open(io.BytesIO(f.read()))
+    assert stored.format == "PNG"
+    assert stored.size[0] <= designs.LOGO_BOX_PX[0] and stored.size[1] <= designs.LOGO_BOX_PX[1]
+    # the logo is on the badge: red pixels at the top left, where it sits
+    pdf = services_pdf(RegistrationFactory(invitation__conference=conference))
+    import pypdfium2 as pdfium
+
+    image = pdfium.PdfDocument(pdf)[0].render(scale=1).to_pil().convert("RGB")
+    assert image.getpixel((round(10 / 25.4 * 72), round(8 / 25.4 * 72))) == (200, 20, 20)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("logo.gif", b"GIF89a" + b"\0" * 100, "Upload the logo as a PNG or an SVG file."),
+        ("logo.png", b"\x89PNG\r\n\x1a\n" + b"broken" * 10, "This PNG file is damaged"),
+        ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024 + 1), "upload one of at most 1 MB"),
+        (
+            "logo.svg",
+            b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+            "declares a DOCTYPE or entities",
+        ),
+        ("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><rect", "This SVG cannot be read"),
+    ],
+    ids=["gif", "damaged-png", "too-large", "svg-entities", "svg-broken"],
+)
+def test_a_wrong_logo_is_refused_with_a_message_and_nothing_saved(client, organiser, name, data, message):
+    conference = ConferenceFactory()
+    client.force_login(organiser)
+    response = client.post(
+        design_url(conference), {**form_data(conference, help_desk="Changed"), "logo": upload(name, data)}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not BadgeDesign.objects.exists()
+
+
+def test_a_png_with_too_many_pixels_is_refused():
+    out = io.BytesIO()
+    Image.new("1", (7000, 10)).save(out, "PNG")
+    with pytest.raises(designs.DesignError, match="at most 6000 pixels a side"):
+        designs.clean_logo(io.BytesIO(out.getvalue()))
+
+
+SVG_WITH_SCRIPT = b"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+  width="200" height="80" viewBox="0 0 200 80" onload="alert(1)">
+  <script>alert(2)</script>
+  <foreignObject><p xmlns="http://www.w3.org/1999/xhtml">hi</p></foreignObject>
+  <image xlink:href="http://example.org/x.png" width="10" height="10"/>
+  <rect x="0" y="0" width="200" height="80" fill="#00aa00" onclick="alert(3)"/>
+  <a href="javascript:alert(4)"><circle cx="20" cy="20" r="5"/></a>
+  <use href="#r"/>
+</svg>"""
+
+
+def test_an_svg_logo_is_sanitised_and_rasterised():
+    clean = designs.sanitise_svg(SVG_WITH_SCRIPT).decode()
+    for gone in ("script", "onload", "onclick", "foreignObject", "example.org", "javascript:", "alert"):
+        assert gone not in clean
+    assert "<ns0:rect" in clean or "<rect" in clean
+    assert 'href="#r"' in clean
+    png = designs.clean_logo(io.BytesIO(SVG_WITH_SCRIPT))
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    assert image.convert("RGB").getpixel((image.width // 2, image.height // 2)) == (0, 170, 0)
+
+
+# --- the preview ----------------------------------------------------------------------------------
+
+
+def decode(png):
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+
+
+def test_preview_uses_real_delegates_and_samples_for_the_rest(client, organiser):
+    conference = ConferenceFactory()
+    arabic = RegistrationFactory(invitation__conference=conference, first_name="ليلى", last_name="حداد")
+    badges = preview.preview_badges(conference)
+    assert badges["rtl"].registration.pk == arabic.pk
+    assert badges["cjk"].pk is None and badges["long"].pk is None  # samples, never saved
+    client.force_login(organiser)
+    for side in ("front", "back"):
+        response = client.get(f"{design_url(conference)}preview/rtl-{side}.png")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/png"
+        assert decode(response.content) == [services.current_badge(arabic).code]
+
+
+def test_preview_follows_unsaved_choices_in_the_query(client, organiser):
+    conference = ConferenceFactory()
+    client.force_login(organiser)
+    url = f"{design_url(conference)}preview/cjk-front.png"
+    before = Image.open(io.BytesIO(client.get(url).content)).convert("RGB")
+    response = client.get(url, {"colour_sponsor": "#00ff00"})
+    after = Image.open(io.BytesIO(response.content)).convert("RGB")
+    band = (round(20 / 25.4 * 110), round(137 / 25.4 * 110))
+    assert before.getpixel(band) != (0, 255, 0)
+    assert after.getpixel(band) == (0, 255, 0)
+    assert not BadgeDesign.objects.exists()  # a preview saves nothing
+
+
+def test_preview_refuses_bad_choices_and_unknown_samples(client, organiser):
+    conference = ConferenceFactory()
+    client.force_login(organiser)
+    assert client.get(f"{design_url(conference)}preview/cjk-front.png", {"primary_colour": "x"}).status_code == 400
+    assert client.get(f"{design_url(conference)}preview/nobody-front.png").status_code == 404
+    assert client.get(f"{design_url(conference)}preview/cjk-inside.png").status_code == 404
+
+
+def test_preview_pdf_has_both_sides_of_each_sample(client, organiser):
+    conference = ConferenceFactory()
+    designs.save_design(conference, wifi_network="COG-Guest")
+    client.force_login(organiser)
+    response = client.get(f"{design_url(conference)}preview.pdf")
+    assert response.status_code == 200
+    pdf = response.content
+    assert page_count(pdf) == 6
+    texts = page_texts(pdf)
+    assert "COG-Guest" in texts[1] and "جامعة القاهرة" in texts[2] and "小明" in texts[4]
+    for page in range(6):
+        assert len(qr_codes(pdf, page)) == 1
+
+
+def test_every_category_has_a_colour_field():
+    from badges.forms import DesignForm
+
+    form = DesignForm()
+    assert [f.name for f in form.category_fields()] == [f"colour_{c}" for c in Category.values]
