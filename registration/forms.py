@@ -17,6 +17,7 @@ from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, BaseForm
 from conference.models import Session
 
 from .models import Registration
+from .networking.forms import NetworkingFields, networking_initial
 
 TEXT_FIELDS = ("first_name", "last_name", "email", "badge_name", "job_title", "dietary", "accessibility")
 CONSENT_MESSAGE = "Tick the box to agree to the privacy notice; we cannot register a delegate without it."
@@ -101,7 +102,7 @@ def _text_errors(required=None):
     return messages
 
 
-class DelegateForm(forms.ModelForm):
+class DelegateForm(NetworkingFields, forms.ModelForm):
     """One delegate: names, e-mail, badge name, job title, needs, workshops, and consent to the privacy notice.
 
     ``conference`` (or the instance's) decides the workshops on offer;
@@ -167,6 +168,7 @@ class DelegateForm(forms.ModelForm):
         self.conference = conference
         if not require_consent:
             self.fields.pop("consent", None)
+        self.init_networking(conference)  # registration.networking: opt in, interests, note
         if "workshops" in self.fields:
             field = self.fields["workshops"]
             field.queryset = workshops_of(conference) if conference else Session.objects.none()
@@ -186,6 +188,7 @@ class DelegateForm(forms.ModelForm):
         """
         initial = {name: getattr(registration, name) for name in TEXT_FIELDS}
         initial["workshops"] = [w.pk for w in registration.workshops.all()]
+        initial |= networking_initial(registration)
         return cls(data, initial=initial, conference=registration.conference, require_consent=False, **kwargs)
 
     def text_fields(self):

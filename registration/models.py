@@ -8,7 +8,21 @@ from django.utils import timezone
 from conference.models import Category
 from conference.plumbing.validators import validate_name_text
 
-__all__ = ["Category", "CATEGORY_COLOURS", "Invitation", "Registration", "OutboxMessage", "new_token"]
+from .networking.models import NOTE_LIMIT, Meeting, NetworkingSettings, SlotTables, Topic, validate_note_text
+
+__all__ = [
+    "Category",
+    "CATEGORY_COLOURS",
+    "Invitation",
+    "Registration",
+    "OutboxMessage",
+    "new_token",
+    # Networking (registration.networking).
+    "Meeting",
+    "NetworkingSettings",
+    "SlotTables",
+    "Topic",
+]
 
 
 def new_token():
@@ -114,6 +128,12 @@ class Registration(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Networking (registration.networking): listed in the delegate directory only when they opt in.
+    directory_opt_in = models.BooleanField(
+        default=False, help_text="Listed in the delegate directory, and may ask for and be asked for meetings."
+    )
+    interests = models.ManyToManyField("registration.Topic", related_name="delegates", blank=True)
+    networking_note = models.CharField(max_length=NOTE_LIMIT, blank=True, validators=[validate_note_text])
 
     objects = RegistrationQuerySet.as_manager()
 

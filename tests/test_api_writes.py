@@ -17,7 +17,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from badges import services as badge_services
 from badges.checkin import services as checkin_services
-from registration.models import Registration
+from registration.models import Meeting, Registration, Topic
 from tests.factories import (
     InvitationFactory,
     RegistrationFactory,
@@ -57,6 +57,7 @@ ITEM_SEGMENTS = {
     "sessions": "session",
     "invitations": "invitation",
     "registrations": "registration",
+    "topics": "topic",
 }
 
 
@@ -76,6 +77,8 @@ def concrete_url(route, world):
             return "json"
         if name == "checkin_id":
             return str(world["checkin"].pk)
+        if name == "meeting" and before == "meetings":
+            return str(world["meeting"].pk)
         if name == "kind":  # an e-mail template's kind
             return "confirmation"
         if name == "pk" and before in ITEM_SEGMENTS:
@@ -113,6 +116,10 @@ def world(conference, organiser):
     checkin_services.check_in_registration(conference=conference, registration_id=checked_in.pk, user=organiser)
     checkin = checked_in.checkins.get()
     assert registration.status == Registration.Status.CONFIRMED
+    # Networking: a topic, and a meeting asked of the delegate in a networking slot.
+    topic = Topic.objects.create(conference=conference, name="Cyber security")
+    slot = SessionFactory(conference=conference, kind="networking", room=None, title="Networking", published_in=1)
+    meeting = Meeting.objects.create(conference=conference, requester=checked_in, invitee=registration, slot=slot)
     return {
         "conference": conference,
         "room": room,
@@ -124,6 +131,8 @@ def world(conference, organiser):
         "registration": registration,
         "badge": badge,
         "checkin": checkin,
+        "topic": topic,
+        "meeting": meeting,
     }
 
 
