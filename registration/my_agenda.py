@@ -71,7 +71,7 @@ def my_agenda_ics(request, token):
         raise Http404("The agenda has not been published yet.")
     chosen = sorted(_chosen_ids(registration))
     meetings = accepted_meetings(registration)
-    variant = ",".join(map(str, chosen)) + "|" + meeting_calendar.signature(meetings)
+    variant = ",".join(map(str, chosen)) + meeting_calendar.signature(meetings, registration)
     etag = published.etag_for(ref, "my-ics", variant)
     response = published.conditional(request, etag=etag, last_modified=ref.published_at, private=True)
     if response is not None:

@@ -6,6 +6,8 @@ session's own) and the other delegate and the table in its summary and
 location.
 """
 
+import hashlib
+
 from conference.agenda import exporters
 
 
@@ -35,6 +37,15 @@ def meeting_event(agenda, item, meeting, registration):
     return event
 
 
-def signature(meetings):
-    """What of the meetings changes the calendar: for its ETag."""
-    return ";".join(f"{m.pk}:{m.slot_id}:{m.table}" for m in meetings)
+def signature(meetings, registration):
+    """What of a delegate's meetings makes their calendar (for its ETag and its cache key): empty without any.
+
+    The delegate is part of it: two delegates of one meeting see it with
+    different titles.
+    """
+    if not meetings:
+        return ""
+    parts = [str(registration.pk)] + [
+        f"{m.pk}:{m.slot_id}:{m.table}:{m.other(registration).full_name}" for m in meetings
+    ]
+    return "m" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]

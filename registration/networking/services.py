@@ -314,7 +314,9 @@ def directory(*, registration, q="", interest=None, kind=None):
     if topic is not None:
         people = people.filter(interests=topic)
     people = people.prefetch_related(Prefetch("interests", queryset=Topic.objects.order_by("position", "name")))
-    rows = [_row(r) for r in people.order_by("last_name", "first_name", "pk")]
+    # In the order of names as people read them (Ł with L), whatever the database's collation.
+    ordered = sorted(people, key=lambda r: (fold(r.last_name), fold(r.first_name), r.pk))
+    rows = [_row(r) for r in ordered]
     words = fold(q).split()
     return [row for row in rows if _matches(row, words)] if words else rows
 
