@@ -62,7 +62,8 @@ class NetworkingFields(forms.Form):
             for name in NETWORKING_FIELDS:
                 self.fields.pop(name, None)
             return
-        self.fields["interests"].queryset = Topic.objects.filter(conference=conference).order_by("position", "name")
+        if "interests" in self.fields:  # a form may leave the fields out (the admin's)
+            self.fields["interests"].queryset = Topic.objects.filter(conference=conference).order_by("position", "name")
 
     def networking_fields(self):
         """The bound networking fields, for the pages (none when networking is off)."""
