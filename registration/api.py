@@ -20,6 +20,7 @@ from conference.plumbing.validators import validate_name_text
 from . import emails, importing, places, services
 from .forms import DelegateForm
 from .models import Category, Invitation, Registration
+from .networking.services import topics_for_rsvp as networking_topics
 
 # Invitations.
 
@@ -353,6 +354,8 @@ def rsvp_view_data(invitation):
             }
             for r in named
         ],
+        # Networking: the topics a delegate's "interests" are chosen among (empty when networking is off).
+        "topics": networking_topics(conference),
     }
 
 

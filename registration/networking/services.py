@@ -138,6 +138,13 @@ def save_topic(*, conference, name, topic=None, position=None):
     return topic
 
 
+def topics_for_rsvp(conference):
+    """The topics an RSVP offers, as ``[{"id", "name"}]``; none when networking is off."""
+    if not is_enabled(conference):
+        return []
+    return [{"id": t.pk, "name": t.name} for t in topics_of(conference)]
+
+
 def delete_topic(*, topic):
     """Remove a topic; delegates who chose it simply no longer have it."""
     topic.delete()

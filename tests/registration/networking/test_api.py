@@ -161,3 +161,11 @@ def test_opt_in_is_off_by_default(anon_api, conference, topics):
     anon_api.post(f"/api/rsvp/{invitation.token}/", {"response": "accept", "delegates": [delegate]}, format="json")
     assert Registration.objects.get().directory_opt_in is False
     assert not Meeting.objects.exists()
+
+
+def test_rsvp_get_offers_the_topics_unless_networking_is_off(anon_api, conference, topics):
+    invitation = InvitationFactory(conference=conference)
+    body = anon_api.get(f"/api/rsvp/{invitation.token}/").json()
+    assert [t["name"] for t in body["topics"]] == ["Cyber security", "Health tech", "Skills", "Funding bids"]
+    services.set_networking(conference=conference, enabled=False)
+    assert anon_api.get(f"/api/rsvp/{invitation.token}/").json()["topics"] == []
