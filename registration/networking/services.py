@@ -549,7 +549,15 @@ def accepted_meetings(registration):
     """The delegate's accepted meetings (their agenda and calendar hold them), in time order."""
     if registration.status != Registration.Status.CONFIRMED:
         return []
-    return list(meetings_of(registration).filter(status=Meeting.Status.ACCEPTED, slot__cancelled_at__isnull=True))
+    # A meeting with a delegate whose registration was cancelled since is no longer in the agenda.
+    return list(
+        meetings_of(registration).filter(
+            status=Meeting.Status.ACCEPTED,
+            slot__cancelled_at__isnull=True,
+            requester__status=Registration.Status.CONFIRMED,
+            invitee__status=Registration.Status.CONFIRMED,
+        )
+    )
 
 
 def contacts(registration):

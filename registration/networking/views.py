@@ -74,7 +74,6 @@ def people(request, token):
         slots=list(services.networking_slots(conference)),
         meetings=list(services.meetings_of(registration)),
         filtered=bool(q or interest or kind),
-        query=request.GET.copy(),
     )
     return render(request, "registration/networking/people.html", context)
 

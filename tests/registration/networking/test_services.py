@@ -242,3 +242,12 @@ def test_figures_count_opted_in_requests_and_accepted(conference, slot, ada, bob
     carol, dave = listed(conference), listed(conference)
     services.request_meeting(registration=carol, with_id=dave.pk, slot_id=slot.pk)
     assert services.figures(conference) == {"opted_in": 4, "requests": 2, "accepted": 1}
+
+
+def test_a_meeting_leaves_the_agenda_when_the_other_cancels_their_registration(conference, slot, ada, bob):
+    from registration import services as registration_services
+
+    meeting = services.request_meeting(registration=ada, with_id=bob.pk, slot_id=slot.pk)
+    services.accept_meeting(registration=bob, meeting_id=meeting.pk)
+    registration_services.cancel_registration(registration=bob)
+    assert services.accepted_meetings(ada) == []
