@@ -34,5 +34,8 @@ LETTERS = str.maketrans(
 
 def fold(text):
     """``text`` in lower case without accents: what a search compares."""
-    decomposed = unicodedata.normalize("NFKD", str(text or "").translate(LETTERS))
+    text = str(text or "")
+    if text.isascii():  # most text: nothing to decompose (and ten times faster)
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.translate(LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()

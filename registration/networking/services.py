@@ -11,10 +11,12 @@ This module imports nothing of ``registration.services`` (which calls
 """
 
 import datetime as dt
+import functools
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from rest_framework import status
 
@@ -283,49 +285,97 @@ def _listed(conference):
     ).select_related("invitation__organisation")
 
 
-def _row(registration):
-    organisation = registration.invitation.organisation
-    return {
-        "id": registration.pk,
-        "name": registration.full_name,
-        "job_title": registration.job_title,
-        "organisation": organisation.name,
-        "organisation_kind": organisation.kind,
-        "interests": [t.name for t in registration.interests.all()],
-        "interest_ids": [t.pk for t in registration.interests.all()],
-        "networking_note": registration.networking_note,
-    }
+# Organisations, job titles, topics and first names repeat across the directory: each is folded once.
+_fold = functools.lru_cache(maxsize=20_000)(fold)
 
 
-def _matches(row, words):
-    text = fold(
-        " ".join([row["name"], row["job_title"], row["organisation"], row["networking_note"], *row["interests"]])
-    )
-    return all(word in text for word in words)
+class Directory(Sequence):
+    """The directory's matching rows, in name order; each row's dict is made only when read (a page of 50 of
+    2,000), so that paginators pay for the page they show. Rows: id, name, job_title, organisation,
+    organisation_kind, interests (names), networking_note."""
+
+    def __init__(self, people, interests, topic_names):
+        self._people = people  # (pk, first, last, job_title, note, organisation, kind), sorted and filtered
+        self._interests = interests
+        self._topic_names = topic_names
+
+    def __len__(self):
+        return len(self._people)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(p) for p in self._people[index]]
+        return self._row(self._people[index])
+
+    def _row(self, person):
+        pk, first, last, job_title, note, organisation, organisation_kind = person
+        return {
+            "id": pk,
+            "name": f"{first} {last}".strip(),
+            "job_title": job_title,
+            "organisation": organisation,
+            "organisation_kind": organisation_kind,
+            "interests": [self._topic_names[i] for i in self._interests.get(pk, ())],
+            "networking_note": note,
+        }
 
 
 def directory(*, registration, q="", interest=None, kind=None):
-    """The other delegates of the directory that match: rows of id, name, job title, organisation (and its kind),
-    interests and note, never an e-mail address. Three queries, whatever the numbers.
+    """The other delegates of the directory that match, as a :class:`Directory` (never an e-mail address).
+    Four queries, whatever the numbers.
 
     ``q``: every word must appear (case and accents ignored) in the name, job title, organisation, note or
     interests. ``interest``: a topic's id or name. ``kind``: an organisation kind.
+
+    Plain tuples (``values_list``), not model instances: the directory reads
+    thousands of them on every request (see bench/README.md).
     """
     check_in_directory(registration)
-    people = _listed(registration.conference).exclude(pk=registration.pk)
+    conference = registration.conference
+    people = Registration.objects.filter(
+        conference=conference, status=Registration.Status.CONFIRMED, directory_opt_in=True
+    ).exclude(pk=registration.pk)
     if kind:
         people = people.filter(invitation__organisation__kind=kind)
-    topic = find_topic(registration.conference, interest)
+    topic = find_topic(conference, interest)
     if interest not in (None, "") and topic is None:
-        return []
+        return Directory([], {}, {})
     if topic is not None:
         people = people.filter(interests=topic)
-    people = people.prefetch_related(Prefetch("interests", queryset=Topic.objects.order_by("position", "name")))
+    topic_names = dict(topics_of(conference).values_list("pk", "name"))
+    order = {pk: n for n, pk in enumerate(topic_names)}
+    interests = {}
+    pairs = Registration.interests.through.objects.filter(
+        registration__conference=conference, registration__directory_opt_in=True
+    ).values_list("registration_id", "topic_id")
+    for registration_id, topic_id in pairs:
+        interests.setdefault(registration_id, []).append(topic_id)
+    for chosen in interests.values():
+        chosen.sort(key=order.get)
+    rows = list(
+        people.values_list(
+            "pk",
+            "first_name",
+            "last_name",
+            "job_title",
+            "networking_note",
+            "invitation__organisation__name",
+            "invitation__organisation__kind",
+        )
+    )
     # In the order of names as people read them (Ł with L), whatever the database's collation.
-    ordered = sorted(people, key=lambda r: (fold(r.last_name), fold(r.first_name), r.pk))
-    rows = [_row(r) for r in ordered]
+    rows.sort(key=lambda p: (_fold(p[2]), _fold(p[1]), p[0]))
     words = fold(q).split()
-    return [row for row in rows if _matches(row, words)] if words else rows
+    if words:
+
+        def matches(person):
+            pk, first, last, job_title, note, organisation, _ = person
+            parts = [first, last, job_title, organisation, note, *(topic_names[i] for i in interests.get(pk, ()))]
+            text = " ".join(_fold(part) for part in parts)
+            return all(word in text for word in words)
+
+        rows = [p for p in rows if matches(p)]
+    return Directory(rows, interests, topic_names)
 
 
 def find_topic(conference, interest):
@@ -340,22 +390,23 @@ def find_topic(conference, interest):
 
 
 def organisations_coming(conference):
-    """The organisations of the directory's delegates at a glance: [{"name", "kind", "kind_label", "delegates"}]."""
-    rows = (
-        _listed(conference)
-        .values("invitation__organisation__name", "invitation__organisation__kind")
-        .annotate(delegates=Count("pk"))
-        .order_by("invitation__organisation__name")
-    )
+    """The directory's organisations at a glance, by kind: [{"kind", "kind_label", "organisations": [names],
+    "delegates": N}], the kinds with most organisations first, names in alphabetical order. One query."""
+    rows = _listed(conference).values_list("invitation__organisation__name", "invitation__organisation__kind")
+    by_kind, delegates = {}, {}
+    for name, kind in rows:
+        by_kind.setdefault(kind, set()).add(name)
+        delegates[kind] = delegates.get(kind, 0) + 1
     labels = dict(Organisation.Kind.choices)
+    kinds = sorted(by_kind, key=lambda k: (-len(by_kind[k]), labels.get(k, k)))
     return [
         {
-            "name": row["invitation__organisation__name"],
-            "kind": row["invitation__organisation__kind"],
-            "kind_label": labels.get(row["invitation__organisation__kind"], ""),
-            "delegates": row["delegates"],
+            "kind": kind,
+            "kind_label": labels.get(kind, kind),
+            "organisations": sorted(by_kind[kind], key=_fold),
+            "delegates": delegates[kind],
         }
-        for row in rows
+        for kind in kinds
     ]
 
 
