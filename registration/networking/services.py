@@ -289,46 +289,76 @@ def _listed(conference):
 _fold = functools.lru_cache(maxsize=20_000)(fold)
 
 
-class Directory(Sequence):
-    """The directory's matching rows, in name order; each row's dict is made only when read (a page of 50 of
-    2,000), so that paginators pay for the page they show. Rows: id, name, job_title, organisation,
-    organisation_kind, interests (names), networking_note."""
+_DETAILS = (
+    "pk",
+    "first_name",
+    "last_name",
+    "job_title",
+    "networking_note",
+    "invitation__organisation__name",
+    "invitation__organisation__kind",
+)
 
-    def __init__(self, people, interests, topic_names):
-        self._people = people  # (pk, first, last, job_title, note, organisation, kind), sorted and filtered
+
+class Directory(Sequence):
+    """The directory's matching delegates, in name order; a row's details are read only when it is shown (a
+    page of 50 of 2,000: one more query for the page), so that paginators pay for the page they show. Rows:
+    id, name, job_title, organisation, organisation_kind, interests (names), networking_note."""
+
+    def __init__(self, keys, *, details=None, interests=None, topic_names=None):
+        self._keys = keys  # registration ids, in order
+        self._details = details  # {id: the _DETAILS tuple}, when already read (a search reads them all)
         self._interests = interests
-        self._topic_names = topic_names
+        self._topic_names = topic_names or {}
+        self._order = {pk: n for n, pk in enumerate(self._topic_names)}
 
     def __len__(self):
-        return len(self._people)
+        return len(self._keys)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self._row(p) for p in self._people[index]]
-        return self._row(self._people[index])
+            return self._rows(self._keys[index])
+        return self._rows([self._keys[index]])[0]
 
-    def _row(self, person):
-        pk, first, last, job_title, note, organisation, organisation_kind = person
-        return {
-            "id": pk,
-            "name": f"{first} {last}".strip(),
-            "job_title": job_title,
-            "organisation": organisation,
-            "organisation_kind": organisation_kind,
-            "interests": [self._topic_names[i] for i in self._interests.get(pk, ())],
-            "networking_note": note,
-        }
+    def _rows(self, keys):
+        details, interests = self._details, self._interests
+        if details is None:
+            people = Registration.objects.filter(pk__in=keys).values_list(*_DETAILS)
+            details = {person[0]: person for person in people}
+        if interests is None:
+            interests = _interests_of(Registration.interests.through.objects.filter(registration_id__in=keys))
+        names = self._topic_names
+        return [
+            {
+                "id": pk,
+                "name": f"{first} {last}".strip(),
+                "job_title": job_title,
+                "organisation": organisation,
+                "organisation_kind": organisation_kind,
+                "interests": [names[i] for i in sorted(interests.get(pk, ()), key=self._order.get)],
+                "networking_note": note,
+            }
+            for pk, first, last, job_title, note, organisation, organisation_kind in (details[k] for k in keys)
+        ]
+
+
+def _interests_of(pairs):
+    interests = {}
+    for registration_id, topic_id in pairs.values_list("registration_id", "topic_id"):
+        interests.setdefault(registration_id, []).append(topic_id)
+    return interests
 
 
 def directory(*, registration, q="", interest=None, kind=None):
     """The other delegates of the directory that match, as a :class:`Directory` (never an e-mail address).
-    Four queries, whatever the numbers.
+    A fixed number of queries, whatever the numbers.
 
     ``q``: every word must appear (case and accents ignored) in the name, job title, organisation, note or
     interests. ``interest``: a topic's id or name. ``kind``: an organisation kind.
 
-    Plain tuples (``values_list``), not model instances: the directory reads
-    thousands of them on every request (see bench/README.md).
+    Plain tuples (``values_list``), not model instances, and only what the
+    order and the search need: the directory reads thousands of them on
+    every request (see bench/README.md).
     """
     check_in_directory(registration)
     conference = registration.conference
@@ -339,43 +369,34 @@ def directory(*, registration, q="", interest=None, kind=None):
         people = people.filter(invitation__organisation__kind=kind)
     topic = find_topic(conference, interest)
     if interest not in (None, "") and topic is None:
-        return Directory([], {}, {})
+        return Directory([])
     if topic is not None:
         people = people.filter(interests=topic)
     topic_names = dict(topics_of(conference).values_list("pk", "name"))
-    order = {pk: n for n, pk in enumerate(topic_names)}
-    interests = {}
-    pairs = Registration.interests.through.objects.filter(
-        registration__conference=conference, registration__directory_opt_in=True
-    ).values_list("registration_id", "topic_id")
-    for registration_id, topic_id in pairs:
-        interests.setdefault(registration_id, []).append(topic_id)
-    for chosen in interests.values():
-        chosen.sort(key=order.get)
-    rows = list(
-        people.values_list(
-            "pk",
-            "first_name",
-            "last_name",
-            "job_title",
-            "networking_note",
-            "invitation__organisation__name",
-            "invitation__organisation__kind",
+    words = fold(q).split()
+    if not words:
+        rows = list(people.values_list("pk", "first_name", "last_name"))
+        # In the order of names as people read them (Ł with L), whatever the database's collation.
+        rows.sort(key=lambda p: (_fold(p[2]), _fold(p[1]), p[0]))
+        return Directory([p[0] for p in rows], topic_names=topic_names)
+    interests = _interests_of(
+        Registration.interests.through.objects.filter(
+            registration__conference=conference, registration__directory_opt_in=True
         )
     )
-    # In the order of names as people read them (Ł with L), whatever the database's collation.
+    rows = list(people.values_list(*_DETAILS))
     rows.sort(key=lambda p: (_fold(p[2]), _fold(p[1]), p[0]))
-    words = fold(q).split()
-    if words:
 
-        def matches(person):
-            pk, first, last, job_title, note, organisation, _ = person
-            parts = [first, last, job_title, organisation, note, *(topic_names[i] for i in interests.get(pk, ()))]
-            text = " ".join(_fold(part) for part in parts)
-            return all(word in text for word in words)
+    def matches(person):
+        pk, first, last, job_title, note, organisation, _ = person
+        parts = [first, last, job_title, organisation, note, *(topic_names[i] for i in interests.get(pk, ()))]
+        text = " ".join(_fold(part) for part in parts)
+        return all(word in text for word in words)
 
-        rows = [p for p in rows if matches(p)]
-    return Directory(rows, interests, topic_names)
+    found = [p for p in rows if matches(p)]
+    return Directory(
+        [p[0] for p in found], details={p[0]: p for p in found}, interests=interests, topic_names=topic_names
+    )
 
 
 def find_topic(conference, interest):
@@ -392,11 +413,16 @@ def find_topic(conference, interest):
 def organisations_coming(conference):
     """The directory's organisations at a glance, by kind: [{"kind", "kind_label", "organisations": [names],
     "delegates": N}], the kinds with most organisations first, names in alphabetical order. One query."""
-    rows = _listed(conference).values_list("invitation__organisation__name", "invitation__organisation__kind")
+    rows = (
+        _listed(conference)
+        .values_list("invitation__organisation__name", "invitation__organisation__kind")
+        .annotate(delegates=Count("pk"))
+        .order_by()
+    )
     by_kind, delegates = {}, {}
-    for name, kind in rows:
-        by_kind.setdefault(kind, set()).add(name)
-        delegates[kind] = delegates.get(kind, 0) + 1
+    for name, kind, count in rows:
+        by_kind.setdefault(kind, []).append(name)
+        delegates[kind] = delegates.get(kind, 0) + count
     labels = dict(Organisation.Kind.choices)
     kinds = sorted(by_kind, key=lambda k: (-len(by_kind[k]), labels.get(k, k)))
     return [
