@@ -169,3 +169,17 @@ def test_rsvp_get_offers_the_topics_unless_networking_is_off(anon_api, conferenc
     assert [t["name"] for t in body["topics"]] == ["Cyber security", "Health tech", "Skills", "Funding bids"]
     services.set_networking(conference=conference, enabled=False)
     assert anon_api.get(f"/api/rsvp/{invitation.token}/").json()["topics"] == []
+
+
+def test_meeting_templates_preview_with_a_sample_meeting(organiser_api, conference):
+    url = f"/api/conferences/{conference.slug}/email-templates/meeting_requested/preview/"
+    preview = organiser_api.post(url, {}, format="json")
+    assert preview.status_code == 200, preview.content
+    assert "Sam Patel" in preview.json()["subject"]
+    assert "/meetings/1/accept/" in preview.json()["body"]
+    bad = organiser_api.patch(
+        f"/api/conferences/{conference.slug}/email-templates/meeting_accepted/",
+        {"body": "{accept_url}"},
+        format="json",
+    )
+    assert (bad.status_code, bad.json()["code"]) == (400, "unknown_placeholder")
