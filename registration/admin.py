@@ -306,3 +306,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         )
         sent, failed = sending.deliver(ids=ids, limit=len(ids) or 1)
         self.message_user(request, f"{sent} sent, {failed} still failing (retried later).", messages.INFO)
+
+
+# Networking's models (registration.networking.admin registers them).
+from .networking import admin as networking_admin  # noqa: E402, F401

@@ -162,3 +162,13 @@ def test_organiser_page_switch_topics_tables_and_counts(client, organiser, confe
     assert services.settings_of(conference).tables_per_slot == 12
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
+
+
+def test_admin_lists_meetings_read_only(client, organiser, conference, slot, ada, bob):
+    services.request_meeting(registration=ada, with_id=bob.pk, slot_id=slot.pk)
+    client.force_login(organiser)
+    listing = client.get("/admin/registration/meeting/")
+    assert listing.status_code == 200
+    assert "Bob Stone" in listing.content.decode()
+    assert client.get("/admin/registration/meeting/add/").status_code == 403
+    assert client.get("/admin/registration/topic/").status_code == 200
