@@ -572,7 +572,7 @@ def _register(conference, invitation, forms, *, now, registered_at):
         if workshops:
             registration.workshops.set(workshops)
         registration.chosen_workshops = workshops
-        save_profile(registration, form.cleaned_data)  # networking: opt in, interests, note
+        save_profile(registration, form.cleaned_data, new=True)  # networking: opt in, interests, note
         created.append(registration)
     return created
 

@@ -233,15 +233,23 @@ def figures(conference):
 # A delegate's profile (at RSVP and on their page).
 
 
-def save_profile(registration, cleaned):
+def save_profile(registration, cleaned, *, new=False):
     """Save the networking fields of a validated delegate form (``registration.services`` calls this in its
     transaction). A form without them (networking off) leaves the profile as it was."""
     if "directory_opt_in" not in cleaned:
         return
-    registration.directory_opt_in = bool(cleaned["directory_opt_in"])
-    registration.networking_note = cleaned.get("networking_note") or ""
+    opted_in, note, interests = (
+        bool(cleaned["directory_opt_in"]),
+        cleaned.get("networking_note") or "",
+        cleaned.get("interests") or [],
+    )
+    if new and not (opted_in or note or interests):
+        return  # a new delegate who chose nothing: the defaults stand, no query
+    registration.directory_opt_in = opted_in
+    registration.networking_note = note
     registration.save(update_fields=["directory_opt_in", "networking_note"])
-    registration.interests.set(cleaned.get("interests") or [])
+    if interests or not new:
+        registration.interests.set(interests)
 
 
 def set_opt_in(*, registration, opted_in):
