@@ -123,7 +123,13 @@ NUM_PROXIES = int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") el
 ROOT_URLCONF = "conference.urls"
 
 # What `manage.py demo` loads after the conference itself, in the order each part builds on the last.
-DEMO_LOADERS = ["conference.demo.agenda", "registration.demo", "badges.demo", "badges.checkin.demo"]
+DEMO_LOADERS = [
+    "conference.demo.agenda",
+    "registration.demo",
+    "registration.networking.demo",
+    "badges.demo",
+    "badges.checkin.demo",
+]
 WSGI_APPLICATION = "conference.wsgi.application"
 
 TEMPLATES = [

@@ -48,6 +48,8 @@ class RegistrationAdminForm(DelegateForm):
     """A delegate's details with the RSVP form's fields, limits and messages (consent was given when named)."""
 
     consent = None
+    # Networking fields are the delegate's own choice (their page), not the admin's.
+    directory_opt_in = interests = networking_note = None
 
     class Meta(DelegateForm.Meta):
         fields = ["conference", "invitation", *TEXT_FIELDS]
@@ -320,3 +322,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Networking's models (registration.networking.admin registers them).
+from .networking import admin as networking_admin  # noqa: E402, F401

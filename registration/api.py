@@ -20,6 +20,7 @@ from conference.plumbing.validators import validate_name_text
 from . import copying, emails, figures, importing, places, privacy, questions, services
 from .forms import DelegateForm
 from .models import AuditEntry, Category, Invitation, Registration
+from .networking.services import topics_for_rsvp as networking_topics
 from .questions_api import question_data
 
 # Invitations.
@@ -405,6 +406,8 @@ def rsvp_view_data(invitation):
             }
             for r in named
         ],
+        # Networking: the topics a delegate's "interests" are chosen among (empty when networking is off).
+        "topics": networking_topics(conference),
     }
 
 

@@ -1,6 +1,6 @@
 """Routes of the invitations, registrations, RSVP and e-mail API, under /api/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from conference.plumbing.routers import conference_router
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("my/<str:token>/starred/<int:session>/", my_api.StarredDetailView.as_view(), name="api-my-starred-detail"),
     path("conferences/<slug:slug>/copy/", api.CopyConferenceView.as_view(), name="api-conference-copy"),
     *router.urls,
+    path("", include("registration.networking.api_urls")),
 ]

@@ -173,4 +173,6 @@ def sample_values(conference, kind):
     values = registration_values(registration, workshops=list(workshops_of(conference)[:2]))
     if kind == templates.AGENDA_CHANGED:
         values["changes"] = "- “Opening keynote” has moved: now Thu 11 Mar 09:30–10:15, Hall 1 (was 09:15–10:00)."
+    if kind in templates.MEETING_KINDS:
+        values.update(templates.MEETING_SAMPLE)
     return values

@@ -18,6 +18,7 @@ from conference.models import Session
 
 from . import questions as asked
 from .models import Question, Registration
+from .networking.forms import NetworkingFields, networking_initial
 
 TEXT_FIELDS = ("first_name", "last_name", "email", "badge_name", "job_title", "dietary", "accessibility")
 CONSENT_MESSAGE = "Tick the box to agree to the privacy notice; we cannot register a delegate without it."
@@ -155,7 +156,7 @@ def _text_errors(required=None):
     return messages
 
 
-class DelegateForm(forms.ModelForm):
+class DelegateForm(NetworkingFields, forms.ModelForm):
     """One delegate: names, e-mail, badge name, job title, needs, workshops, and consent to the privacy notice.
 
     ``conference`` (or the instance's) decides the workshops on offer;
@@ -225,6 +226,7 @@ class DelegateForm(forms.ModelForm):
         if not require_consent:
             self.fields.pop("consent", None)
         self._add_questions(questions)
+        self.init_networking(conference)  # registration.networking: opt in, interests, note
         if "workshops" in self.fields:
             field = self.fields["workshops"]
             field.queryset = workshops_of(conference) if conference else Session.objects.none()
@@ -306,6 +308,7 @@ class DelegateForm(forms.ModelForm):
         initial = {name: getattr(registration, name) for name in TEXT_FIELDS}
         initial["workshops"] = [w.pk for w in registration.workshops.all()]
         initial.update({f"q{key}": value for key, value in (registration.answers or {}).items()})
+        initial |= networking_initial(registration)
         return cls(
             data,
             initial=initial,

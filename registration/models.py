@@ -9,6 +9,8 @@ from django.utils import timezone
 from conference.models import Category
 from conference.plumbing.validators import validate_name_text
 
+from .networking.models import NOTE_LIMIT, Meeting, NetworkingSettings, SlotTables, Topic, validate_note_text
+
 __all__ = [
     "Category",
     "CATEGORY_COLOURS",
@@ -18,6 +20,11 @@ __all__ = [
     "OutboxMessage",
     "AuditEntry",
     "new_token",
+    # Networking (registration.networking).
+    "Meeting",
+    "NetworkingSettings",
+    "SlotTables",
+    "Topic",
 ]
 
 
@@ -141,6 +148,12 @@ class Registration(models.Model):
     )
     # Bumped by every save, even one of a few fields: the door's offline list's ETag reads it.
     updated_at = models.DateTimeField(auto_now=True)
+    # Networking (registration.networking): listed in the delegate directory only when they opt in.
+    directory_opt_in = models.BooleanField(
+        default=False, help_text="Listed in the delegate directory, and may ask for and be asked for meetings."
+    )
+    interests = models.ManyToManyField("registration.Topic", related_name="delegates", blank=True)
+    networking_note = models.CharField(max_length=NOTE_LIMIT, blank=True, validators=[validate_note_text])
 
     objects = RegistrationQuerySet.as_manager()
 

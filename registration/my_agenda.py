@@ -13,6 +13,8 @@ from conference.agenda import exporters, published
 from conference.agenda.views import friendly_404
 
 from .favourites import agenda_session_ids, all_ids
+from .networking import calendar as meeting_calendar
+from .networking.services import accepted_meetings
 from .services import registration_by_token
 
 
@@ -53,6 +55,7 @@ def my_agenda(request, token):
             "chosen": chosen,
             "groups": groups,
             "token": token,
+            "meetings": accepted_meetings(registration),
         },
     )
     response["Cache-Control"] = "private, no-cache"
@@ -67,7 +70,8 @@ def my_agenda_ics(request, token):
     if ref is None:
         raise Http404("The agenda has not been published yet.")
     chosen = sorted(_chosen_ids(registration))
-    variant = ",".join(map(str, chosen))
+    meetings = accepted_meetings(registration)
+    variant = ",".join(map(str, chosen)) + meeting_calendar.signature(meetings, registration)
     etag = published.etag_for(ref, "my-ics", variant)
     response = published.conditional(request, etag=etag, last_modified=ref.published_at, private=True)
     if response is not None:
@@ -76,7 +80,13 @@ def my_agenda_ics(request, token):
     def render_ics():
         agenda = published.load_agenda(ref)
         items = [i for i in agenda.items if i.id in set(chosen) or i.is_plenary]
-        return exporters.ics(agenda, items, name=f"{agenda.name}: my agenda")
+        by_id = {i.id: i for i in agenda.items}
+        extra = [
+            meeting_calendar.meeting_event(agenda, by_id[m.slot_id], m, registration)
+            for m in meetings
+            if m.slot_id in by_id
+        ]
+        return exporters.ics(agenda, items, name=f"{agenda.name}: my agenda", extra=extra)
 
     body = published.cached_render(ref, "my-ics", variant, render_ics)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

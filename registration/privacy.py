@@ -31,7 +31,7 @@ from django.utils import timezone
 from conference.models import Conference
 
 from . import questions, services
-from .models import AuditEntry, Invitation, OutboxMessage, Question, Registration, RsvpAnswer, new_token
+from .models import AuditEntry, Invitation, Meeting, OutboxMessage, Question, Registration, RsvpAnswer, new_token
 
 # Sent inside the anonymising transaction with ``registrations`` (a queryset): receivers erase what
 # they hold about those delegates (answers to questions, directory notes, ...).
@@ -150,6 +150,9 @@ def personal_data(registration):
             "dietary": registration.dietary,
             "accessibility": registration.accessibility,
             "answers": answers_held(registration),
+            "directory_opt_in": registration.directory_opt_in,
+            "interests": sorted(registration.interests.values_list("name", flat=True)),
+            "networking_note": registration.networking_note,
             "status": registration.status,
             "consent_at": _iso(registration.consent_at),
             "created_at": _iso(registration.created_at),
@@ -169,6 +172,19 @@ def personal_data(registration):
                 "undone_at": _iso(c.undone_at),
             }
             for c in checkins
+        ],
+        "meetings": [
+            {
+                "with": (m.invitee if m.requester_id == registration.pk else m.requester).full_name,
+                "slot": m.slot.title,
+                "status": m.status,
+                "table": m.table,
+                "message": m.message,
+                "created_at": _iso(m.created_at),
+            }
+            for m in Meeting.objects.filter(Q(requester=registration) | Q(invitee=registration))
+            .select_related("requester", "invitee", "slot")
+            .order_by("created_at")
         ],
         "emails": [
             {
@@ -236,12 +252,23 @@ def _anonymise_registrations(registrations, now):
             dietary="",
             accessibility="",
             answers={},
+            directory_opt_in=False,
+            networking_note="",
             token=new_token(),
             anonymised_at=now,
             updated_at=now,  # an update() does not bump it: the doors' offline lists must drop the name
         )
     through = Registration.starred.through
     through.objects.filter(registration_id__in=ids).delete()
+    Registration.interests.through.objects.filter(registration_id__in=ids).delete()
+    # Meetings: their messages go, those still open are cancelled, and nobody shares this contact any more.
+    theirs = Meeting.objects.filter(Q(requester_id__in=ids) | Q(invitee_id__in=ids))
+    theirs.filter(status__in=(Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED)).update(
+        status=Meeting.Status.CANCELLED, cancelled_at=now
+    )
+    theirs.update(message="")
+    Meeting.objects.filter(requester_id__in=ids).update(requester_shares_contact=False)
+    Meeting.objects.filter(invitee_id__in=ids).update(invitee_shares_contact=False)
     _scrub_scans(ids)
     _scrub_messages(OutboxMessage.objects.filter(registration_id__in=ids))
     return len(ids)

@@ -24,6 +24,7 @@ from conference.plumbing.errors import Conflict, ServiceError
 from . import emails
 from .forms import NOT_AN_OBJECT, TEXT_FIELDS, DelegateForm, workshops_of
 from .models import Invitation, Registration, RsvpAnswer
+from .networking.services import save_profile
 from .outbox.tasks import dispatch_on_commit
 from .places import Places
 from .questions import questions_of
@@ -628,6 +629,7 @@ def _register(conference, invitation, forms, *, now, registered_at):
         if workshops:
             registration.workshops.set(workshops)
         registration.chosen_workshops = workshops
+        save_profile(registration, form.cleaned_data, new=True)  # networking: opt in, interests, note
         created.append(registration)
     return created
 
@@ -881,4 +883,5 @@ def update_registration(*, registration, data, now=None):
         registration.answers = cleaned.get("answers", {})
         registration.save(update_fields=[*DELEGATE_FIELDS, "answers"])
         registration.workshops.set(cleaned["workshops"])
+        save_profile(registration, cleaned)  # networking: opt in, interests, note
     return registration

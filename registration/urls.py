@@ -4,7 +4,7 @@ A delegate's badge (``/my/<token>/badge.pdf``) is routed by the badges app,
 which renders it.
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from . import my_agenda, views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("my/<str:token>/erase/", views.erase, name="my-erase"),
     path("my/<str:token>/agenda/", my_agenda.my_agenda, name="my-agenda"),
     path("my/<str:token>/agenda.ics", my_agenda.my_agenda_ics, name="my-agenda-ics"),
+    path("", include("registration.networking.urls")),
 ]

@@ -17,7 +17,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from badges import services as badge_services
 from badges.checkin import services as checkin_services
-from registration.models import Question, Registration
+from registration.models import Meeting, Question, Registration, Topic
 from tests.factories import (
     InvitationFactory,
     RegistrationFactory,
@@ -58,6 +58,7 @@ ITEM_SEGMENTS = {
     "invitations": "invitation",
     "registrations": "registration",
     "questions": "question",
+    "topics": "topic",
 }
 
 
@@ -77,6 +78,8 @@ def concrete_url(route, world):
             return "json"
         if name == "checkin_id":
             return str(world["checkin"].pk)
+        if name == "meeting" and before == "meetings":
+            return str(world["meeting"].pk)
         if name == "kind":  # an e-mail template's kind
             return "confirmation"
         if name == "pk" and before in ITEM_SEGMENTS:
@@ -115,6 +118,10 @@ def world(conference, organiser):
     checkin = checked_in.checkins.get()
     question = Question.objects.create(conference=conference, label="Diet", kind="choice", choices=["none", "vegan"])
     assert registration.status == Registration.Status.CONFIRMED
+    # Networking: a topic, and a meeting asked of the delegate in a networking slot.
+    topic = Topic.objects.create(conference=conference, name="Cyber security")
+    slot = SessionFactory(conference=conference, kind="networking", room=None, title="Networking", published_in=1)
+    meeting = Meeting.objects.create(conference=conference, requester=checked_in, invitee=registration, slot=slot)
     return {
         "conference": conference,
         "room": room,
@@ -127,6 +134,8 @@ def world(conference, organiser):
         "badge": badge,
         "checkin": checkin,
         "question": question,
+        "topic": topic,
+        "meeting": meeting,
     }
 
 

@@ -86,8 +86,9 @@ def add_timezone(calendar, agenda):
     )
 
 
-def ics(agenda, items=None, *, name=None):
-    """An iCalendar feed: one :func:`session_event` per session (cancelled ones included)."""
+def ics(agenda, items=None, *, name=None, extra=()):
+    """An iCalendar feed: one :func:`session_event` per session (cancelled ones included), then ``extra`` events
+    (a delegate's meetings)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//COG Conference//Agenda//EN")
     calendar.add("version", "2.0")
@@ -98,6 +99,8 @@ def ics(agenda, items=None, *, name=None):
     calendar.add("x-published-ttl", "PT1H")
     for item in agenda.items if items is None else items:
         calendar.add_component(session_event(agenda, item))
+    for event in extra:
+        calendar.add_component(event)
     add_timezone(calendar, agenda)
     return calendar.to_ical()
 

@@ -26,6 +26,9 @@ WAITLISTED = "waitlisted"
 PLACE_OFFERED = "place_offered"
 CANCELLATION = "cancellation"
 AGENDA_CHANGED = "agenda_changed"
+MEETING_REQUESTED = "meeting_requested"  # networking: a delegate asks another for a meeting
+MEETING_ACCEPTED = "meeting_accepted"
+MEETING_CANCELLED = "meeting_cancelled"
 MESSAGE = "message"  # a message an organiser writes to a group of delegates (not a stored template)
 
 PLACEHOLDERS = {
@@ -45,10 +48,21 @@ PLACEHOLDERS = {
     "workshops": "the delegate's workshops as a list, or nothing",
     "contact_email": "the organisers' e-mail address",
     "changes": "what changed in the sessions the delegate booked or starred, one line each, with the organisers' note",
+    # Networking.
+    "other_name": "the other delegate of the meeting",
+    "other_organisation": "the other delegate's organisation",
+    "other_job_title": "the other delegate's job title",
+    "slot": "the networking session of the meeting, with its day and times",
+    "table": "the meeting's table",
+    "meeting_message": "the message written with the request, or nothing",
+    "accept_url": "the link to accept the meeting",
+    "decline_url": "the link to decline the meeting",
+    "people_url": "the delegate directory and the delegate's meetings",
 }
 _COMMON = ("first_name", "last_name", "conference", "organisation", "dates", "venue", "contact_email")
 _TO_CONTACT = (*_COMMON, "rsvp_url", "seats", "answer_by")
 _TO_DELEGATE = (*_COMMON, "manage_url", "badge_url", "agenda_url", "agenda_ics_url", "workshops")
+_MEETING = (*_TO_DELEGATE, "other_name", "other_organisation", "other_job_title", "slot", "people_url")
 
 # Each kind: (what it is, the placeholders it knows, default subject, default body).
 _LINKS = """Manage your registration (see or change your details, your workshops, or cancel):
@@ -155,8 +169,59 @@ Your agenda, up to date:
 
 Calendars subscribed to {agenda_ics_url} pick up the change on their next refresh.""",
     ),
+    MEETING_REQUESTED: (
+        "A delegate asks another for a meeting (with links to accept or decline)",
+        (*_MEETING, "meeting_message", "accept_url", "decline_url"),
+        "{other_name} would like to meet you at {conference}",
+        """Dear {first_name},
+
+{other_name} ({other_job_title}, {other_organisation}) would like to meet you during {slot}.
+
+{meeting_message}
+
+Accept: {accept_url}
+Decline: {decline_url}
+
+Once you accept, the meeting and its table are in both your agendas. Your e-mail address is not shown to {other_name}.
+
+The delegate directory and your meetings: {people_url}""",
+    ),
+    MEETING_ACCEPTED: (
+        "The delegate asked accepted the meeting (with its table)",
+        (*_MEETING, "table"),
+        "{other_name} accepted your meeting: {slot}",
+        """Dear {first_name},
+
+{other_name} ({other_organisation}) accepted your meeting during {slot}. Your table: {table}.
+
+The meeting is in your agenda: {agenda_url}
+Your meetings: {people_url}""",
+    ),
+    MEETING_CANCELLED: (
+        "A meeting or a request was cancelled by the other delegate",
+        _MEETING,
+        "Meeting cancelled: {other_name}, {slot}",
+        """Dear {first_name},
+
+{other_name} ({other_organisation}) cancelled your meeting during {slot}.
+
+Your meetings: {people_url}""",
+    ),
 }
 EDITABLE = tuple(KINDS)
+MEETING_KINDS = (MEETING_REQUESTED, MEETING_ACCEPTED, MEETING_CANCELLED)
+# The networking placeholders of a template's preview (a sample meeting).
+MEETING_SAMPLE = {
+    "other_name": "Sam Patel",
+    "other_organisation": "Aston University",
+    "other_job_title": "Knowledge transfer manager",
+    "slot": "Networking, Thursday 11 March, 12:30–13:30",
+    "table": "Table 4",
+    "meeting_message": "“Looking for a partner for a KTP: shall we talk?”",
+    "accept_url": "https://example.org/my/sample-link/meetings/1/accept/",
+    "decline_url": "https://example.org/my/sample-link/meetings/1/decline/",
+    "people_url": "https://example.org/my/sample-link/people/",
+}
 
 # The outbox's purposes as organisers know them (the kinds of templates); others are their own kind.
 _KIND_OF_PURPOSE = {"waitlist_offer": PLACE_OFFERED}

@@ -471,6 +471,10 @@ def test_schema_documents_the_delegate_fields_of_the_form(client):
         "consent",
         "workshops",
         "answers",
+        # Networking (registration.networking).
+        "directory_opt_in",
+        "interests",
+        "networking_note",
     }
     assert set(delegate["required"]) == {"first_name", "last_name", "email", "consent"}
     assert delegate["properties"]["first_name"]["maxLength"] == 100

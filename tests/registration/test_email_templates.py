@@ -20,7 +20,19 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-KINDS = ["invitation", "reminder", "confirmation", "waitlisted", "place_offered", "cancellation", "agenda_changed"]
+KINDS = [
+    "invitation",
+    "reminder",
+    "confirmation",
+    "waitlisted",
+    "place_offered",
+    "cancellation",
+    "agenda_changed",
+    # Networking (registration.networking).
+    "meeting_requested",
+    "meeting_accepted",
+    "meeting_cancelled",
+]
 
 
 def url(conference, name, *args):
@@ -34,7 +46,7 @@ def test_every_kind_is_listed_with_its_default_wording(organiser_api, conference
     response = organiser_api.get(url(conference, "api-email-template-list"))
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 7
+    assert body["count"] == len(KINDS)
     results = {t["kind"]: t for t in body["results"]}
     assert list(results) == KINDS
     assert results["confirmation"]["subject"] == "You are registered: {conference}"

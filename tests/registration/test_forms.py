@@ -21,6 +21,10 @@ def test_delegate_form_labels_hints_autocomplete_limits_and_required():
         "accessibility": "Accessibility needs",
         "workshops": "Workshops",
         "consent": "I agree to the privacy notice: these details are used only to run this conference.",
+        # Networking (registration.networking), optional.
+        "directory_opt_in": "List me in the delegate directory",
+        "interests": "My interests",
+        "networking_note": "A note for other delegates",
     }
     required = {name for name, field in form.fields.items() if field.required}
     assert required == {"first_name", "last_name", "email", "consent"}
