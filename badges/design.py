@@ -288,6 +288,11 @@ def copy_design(source, target):
     return copy
 
 
+def copy_design_when_copied(sender, source, target, **kwargs):
+    """A receiver of ``registration.copying.conference_copied``."""
+    copy_design(source, target)
+
+
 # --- What rendering reads ----------------------------------------------------------------------
 
 _logo_cache = {}  # (logo name, design's updated_at) -> data URI

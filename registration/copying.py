@@ -7,11 +7,16 @@ transaction. The API and the organiser's page both call :func:`copy_conference`.
 """
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from conference import services as conference_services
 
 from .models import EmailTemplate, Invitation
 from .questions import copy_questions
+
+# Sent inside the copy's transaction with ``source`` and ``target``: the parts above registration
+# (the badge design, in badges) copy what they keep of a conference without registration importing them.
+conference_copied = Signal()
 
 
 def copy_invitations(*, source, target):
@@ -52,7 +57,8 @@ def copy_conference(*, source, name, slug, starts_on):
     Copied: capacity settings, branding, rooms, tracks, speakers, the agenda's
     live sessions as an unpublished draft moved by the difference in dates
     (``conference.services.copy_conference``), the questions, the e-mail
-    templates, and a draft invitation for each invitation of ``source``.
+    templates, a draft invitation for each invitation of ``source``, and
+    whatever the receivers of ``conference_copied`` keep (the badge design).
     Nothing is sent and nothing of ``source`` changes.
     """
     with transaction.atomic():
@@ -60,4 +66,5 @@ def copy_conference(*, source, name, slug, starts_on):
         copy_questions(source=source, target=target)
         copy_email_templates(source=source, target=target)
         copy_invitations(source=source, target=target)
+        conference_copied.send(sender=copy_conference, source=source, target=target)
     return target

@@ -305,3 +305,24 @@ def test_every_category_has_a_colour_field():
 
     form = DesignForm()
     assert [f.name for f in form.category_fields()] == [f"colour_{c}" for c in Category.values]
+
+
+def test_copying_a_conference_to_next_year_copies_its_badge_design(organiser_api):
+    from badges.design import save_design
+    from badges.models import BadgeDesign
+    from tests.factories import ConferenceFactory
+
+    this_year = ConferenceFactory(slug="cog-2027")
+    save_design(
+        this_year, sides="fold", primary_colour="#0f766e", category_colours={"vip": "#7c2d12"}, help_desk="Stand 4"
+    )
+    answer = organiser_api.post(
+        "/api/conferences/cog-2027/copy/", {"name": "COG 2028", "slug": "cog-2028", "starts_on": "2028-05-18"}
+    )
+    assert answer.status_code == 201, answer.json()
+    copied = BadgeDesign.objects.get(conference__slug="cog-2028")
+    assert (copied.sides, copied.primary_colour, copied.help_desk) == ("fold", "#0f766e", "Stand 4")
+    assert copied.category_colours["vip"] == "#7c2d12"
+    # The copy is its own: changing next year's leaves this year's alone.
+    save_design(copied.conference, help_desk="Stand 9")
+    assert BadgeDesign.objects.get(conference=this_year).help_desk == "Stand 4"

@@ -173,3 +173,23 @@ def test_copy_is_for_organisers(anon_api, door_api, this_year):
     assert copy(anon_api, this_year).status_code in (401, 403)
     assert copy(door_api, this_year).status_code == 403
     assert not Conference.objects.filter(slug="cog-2028").exists()
+
+
+def test_next_years_invitations_page_shows_this_years_seats_named_and_came_beside_each(
+    client, organiser, organiser_api, this_year
+):
+    from badges.checkin.services import scan_badge
+    from badges.services import current_badge
+
+    partner = Invitation.objects.get(conference=this_year, category="partner")
+    came, stayed_away = partner.registrations.get(), RegistrationFactory(invitation=partner)
+    RegistrationFactory(invitation=partner, status="cancelled")
+    scan_badge(conference=this_year, code=current_badge(came).code, gate="Main")
+    assert stayed_away.status == "confirmed"
+    assert copy(organiser_api, this_year).status_code == 201
+    client.force_login(organiser)
+    html = client.get("/organiser/cog-2028/invitations/").content.decode()
+    assert "Last time (COG 2027): 3 seats, 2 named, 1 came" in html
+    assert "Last time (COG 2027): 1 seat, 0 named, 0 came" in html
+    # This year's own page has no earlier conference to show.
+    assert "Last time" not in client.get("/organiser/cog-2027/invitations/").content.decode()
