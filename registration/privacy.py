@@ -372,11 +372,12 @@ def apply_retention(*, today=None, now=None):
     for conference in Conference.objects.filter(due).order_by("pk"):
         with transaction.atomic():
             done = {"registrations": 0, "invitations": 0, "needs": 0}
+            # Needs, accessibility and the answers to the conference's questions (diet, access, door notes).
             with_needs = Registration.objects.filter(conference=conference).filter(
-                ~Q(dietary="") | ~Q(accessibility="")
+                ~Q(dietary="") | ~Q(accessibility="") | ~Q(answers={})
             )
             if conference.ends_on < cutoff:
-                done["needs"] = with_needs.update(dietary="", accessibility="")
+                done["needs"] = with_needs.update(dietary="", accessibility="", answers={})
             if data_due(conference, today):
                 done["registrations"] = _anonymise_registrations(
                     Registration.objects.filter(conference=conference), now

@@ -207,16 +207,20 @@ def test_anonymised_links_stop_working(client, delegates):
 
 
 def test_needs_go_sooner_than_the_rest(delegates, settings):
+    from tests.factories import QuestionFactory
+
     conference = delegates["conference"]
     ayse = delegates["ayse"]
+    diet = QuestionFactory(conference=conference, label="Diet", kind="choice", choices=["none", "halal"])
+    Registration.objects.filter(pk=ayse.pk).update(answers={str(diet.pk): "halal"})
     privacy.apply_retention(today=conference.ends_on + dt.timedelta(days=30))
     ayse.refresh_from_db()
-    assert ayse.accessibility == "Wheelchair user"
+    assert ayse.accessibility == "Wheelchair user" and ayse.answers == {str(diet.pk): "halal"}
 
     done = privacy.apply_retention(today=conference.ends_on + dt.timedelta(days=31))
     assert done["needs"] == 3 and done["registrations"] == 0
     ayse.refresh_from_db()
-    assert (ayse.dietary, ayse.accessibility) == ("", "")
+    assert (ayse.dietary, ayse.accessibility, ayse.answers) == ("", "", {})
     assert ayse.first_name == "Ayşe"  # the rest stays until retain_until
 
     settings.NEEDS_RETENTION_DAYS = 3
