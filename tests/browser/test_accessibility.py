@@ -315,7 +315,7 @@ def test_door_undo_answer_is_accessible(page, live_server, door_world):
     open_door_of(page, live_server, conference)
     scan_like_a_handheld_scanner(page, current_badge(person).code)
     expect(page.locator("#result")).to_have_attribute("data-result", "admitted")
-    page.get_by_role("button", name="Undo check-in").click()
+    page.locator("#result").get_by_role("button", name="Undo check-in").click()
     expect(page.locator("#result-verdict")).to_have_text("Undone")
     assert_accessible(page)
 
