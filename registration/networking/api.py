@@ -32,6 +32,10 @@ class TopicViewSet(ConferenceScoped, viewsets.ModelViewSet):
 
     queryset = Topic.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = TopicSerializer
+    error_statuses = {
+        action: {409: "`topic_exists`: the conference has a topic of that name."}
+        for action in ("create", "update", "partial_update")
+    }
 
     def get_queryset(self):
         return services.topics_of(self.get_conference())
@@ -150,6 +154,19 @@ class AcceptSerializer(serializers.Serializer):
     )
 
 
+def paginated(name, serializer):
+    """The schema of DRF's page-number pagination around ``serializer``'s items."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer(many=True),
+        },
+    )
+
+
 class NetworkingTokenView(MyTokenView):
     throttle_classes = [TokenRateThrottle]
 
@@ -157,6 +174,8 @@ class NetworkingTokenView(MyTokenView):
 @method_decorator(csrf_exempt, name="dispatch")
 class PeopleView(NetworkingTokenView):
     """The delegate directory: opted-in, confirmed delegates of the conference (only for those in it)."""
+
+    error_statuses = {"get": {403: "`not_in_directory` (only delegates in the directory see it) or `networking_off`."}}
 
     @extend_schema(
         tags=["my"],
@@ -166,7 +185,7 @@ class PeopleView(NetworkingTokenView):
             OpenApiParameter("kind", str, description="An organisation kind (university, company, ...)"),
             OpenApiParameter("page", int),
         ],
-        responses={200: PersonSerializer(many=True)},
+        responses={200: paginated("PeoplePage", PersonSerializer)},
     )
     def get(self, request, token):
         registration = self.get_registration(token)
@@ -186,7 +205,15 @@ class PeopleView(NetworkingTokenView):
 class MeetingsView(NetworkingTokenView):
     """The delegate's meetings, both directions; POST asks another delegate for one."""
 
-    @extend_schema(tags=["my"], responses={200: MeetingOut(many=True)})
+    error_statuses = {
+        "get": {403: "`networking_off`: the organisers switched networking off."},
+        "post": {
+            403: "`not_in_directory` (either delegate) or `networking_off`.",
+            409: "`slot_taken`, `already_requested`: the slot is not free for one of you.",
+        },
+    }
+
+    @extend_schema(tags=["my"], responses={200: paginated("MeetingsPage", MeetingOut)})
     def get(self, request, token):
         registration = self.get_registration(token)
         paginator = Pagination()
@@ -220,6 +247,14 @@ class MeetingsView(NetworkingTokenView):
 @method_decorator(csrf_exempt, name="dispatch")
 class MeetingActionView(NetworkingTokenView):
     action = None  # accept, decline or cancel
+    # Keyed by ``action`` (the schema reads a view's action before its method).
+    error_statuses = {
+        action: {
+            403: "`not_the_one_asked`, `not_in_directory` or `networking_off`.",
+            409: "`meeting_closed`, `slot_taken`, `no_table_free`.",
+        }
+        for action in ("accept", "decline", "cancel")
+    }
 
     def post(self, request, token, meeting):
         registration = self.get_registration(token)
