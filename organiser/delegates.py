@@ -51,18 +51,22 @@ def delegates_of(conference, filters):
         queryset = queryset.filter(invitation__category=filters["category"])
     if filters.get("checked_in"):
         queryset = queryset.with_checked_in_at().filter(checked_in_at__isnull=filters["checked_in"] == "no")
-    q = (filters.get("q") or "").strip()
-    if q:
-        words = Q()
-        for word in q.split():
-            words &= (
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-                | Q(invitation__organisation__name__icontains=word)
-            )
-        queryset = queryset.filter(words)
+    for word in (filters.get("q") or "").split():
+        queryset = queryset.filter(pk__in=matching(word))
     return queryset
+
+
+def matching(word):
+    """The ids of the delegates whose name, e-mail or organisation contains ``word`` (any case).
+
+    A union of two look-ups, not one OR across a join: each side can use its own
+    (trigram, on PostgreSQL) indexes, and the page's count needs no join.
+    """
+    own = Registration.objects.filter(
+        Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+    )
+    by_organisation = Registration.objects.filter(invitation__organisation__name__icontains=word)
+    return own.order_by().values("pk").union(by_organisation.order_by().values("pk"))
 
 
 def rows_of(page_queryset):

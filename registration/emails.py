@@ -15,7 +15,7 @@ from .calendar import registration_ics
 from .forms import workshops_of
 from .models import Invitation, Registration
 from .outbox import templates
-from .outbox.queue import queue
+from .outbox.queue import queue, queue_many
 
 # Links.
 
@@ -112,6 +112,17 @@ def invitation_email(invitation, reminder=False, dispatch=True):
         values=invitation_values(invitation),
         invitation=invitation,
         dispatch=dispatch,
+    )
+
+
+def invitation_emails(conference, invitations, reminder=False):
+    """:func:`invitation_email` for many invitations of ``conference`` at once, not dispatched; returns the messages."""
+    kind = templates.REMINDER if reminder else templates.INVITATION
+    return queue_many(
+        purpose=kind,
+        kind=kind,
+        conference=conference,
+        recipients=[(i.email, invitation_values(i), i) for i in invitations],
     )
 
 

@@ -159,7 +159,13 @@ class Registration(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["conference", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["conference", "status", "created_at"]),
+            # The places count (status and invitation read from the index alone) and the
+            # delegates page's order (its offset walked on the index alone).
+            models.Index(fields=["conference", "status", "invitation"], name="registration_places_idx"),
+            models.Index(fields=["conference", "created_at", "id"], name="registration_queue_idx"),
+        ]
 
     def __str__(self):
         return self.full_name

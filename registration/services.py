@@ -386,9 +386,7 @@ def send_invitations(*, conference, ids=None, remind=False, now=None):
         invitations = list(queryset)
         if not invitations:
             return 0
-        message_ids = [
-            emails.invitation_email(invitation, reminder=remind, dispatch=False).pk for invitation in invitations
-        ]
+        message_ids = [message.pk for message in emails.invitation_emails(conference, invitations, reminder=remind)]
         pks = [i.pk for i in invitations]
         if remind:
             Invitation.objects.filter(pk__in=pks).update(reminded_at=now)

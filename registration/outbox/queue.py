@@ -56,3 +56,32 @@ def record(
     if dispatch:
         dispatch_on_commit([message.pk])
     return message
+
+
+def queue_many(*, purpose, kind, conference, recipients):
+    """Render and record one message of ``kind`` for each ``(to, values, invitation)`` of ``recipients``.
+
+    What :func:`queue` does for each, with the conference's wording read once
+    and the rows written in bulk; nothing is dispatched (the caller hands the
+    ids to :func:`~registration.outbox.tasks.dispatch_on_commit` once). Returns the messages.
+    """
+    recipients = list(recipients)
+    subject, body, _ = templates.template_for(conference, kind)
+    rendered = templates.render_many(
+        conference=conference, subject=subject, body=body, values_list=[values for _, values, _ in recipients]
+    )
+    next_attempt_at = timezone.now() + FRESH_GRACE
+    messages = [
+        OutboxMessage(
+            purpose=purpose,
+            to=to,
+            subject=message_subject[:300],
+            body_text=body_text,
+            body_html=body_html,
+            attachments=[],
+            invitation=invitation,
+            next_attempt_at=next_attempt_at,
+        )
+        for (to, _, invitation), (message_subject, body_text, body_html) in zip(recipients, rendered, strict=True)
+    ]
+    return OutboxMessage.objects.bulk_create(messages, batch_size=500)

@@ -15,6 +15,7 @@ import re
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
+from django.utils.html import escape
 
 from conference.plumbing.errors import ServiceError
 from registration.models import EmailTemplate
@@ -348,14 +349,52 @@ def reset_template(*, conference, kind):
 
 def render(*, conference, subject, body, values):
     """``(subject, text, html)`` of a message: the placeholders filled, the footer added, the HTML made."""
-    values = {**conference_values(conference), **values}
-    subject = " ".join(fill(subject, values).split())[:300]
-    text = fill(body, values)
+    return next(render_many(conference=conference, subject=subject, body=body, values_list=[values]))
+
+
+def render_many(*, conference, subject, body, values_list):
+    """``(subject, text, html)`` of one message for each of ``values_list``, as :func:`render` makes it.
+
+    What every message of the conference shares (its values, the footer, the HTML
+    page around the body) is made once: the page is rendered with two markers,
+    and each message's (escaped) subject and body take their places.
+    """
+    shared = conference_values(conference)
     footer = render_to_string("registration/email/_footer.txt", {"conference": conference}).strip()
-    page = render_to_string(
-        "registration/email/from_text.html", {"conference": conference, "subject": subject, "body": to_html(text)}
+    frame = _html_frame(conference)
+    for values in values_list:
+        values = {**shared, **values}
+        filled_subject = " ".join(fill(subject, values).split())[:300]
+        text = fill(body, values)
+        if frame:
+            before, between, after = frame
+            page = f"{before}{escape(filled_subject)}{between}{to_html(text)}{after}"
+        else:
+            page = _html_page(conference, filled_subject, to_html(text))
+        yield filled_subject, f"{text}\n{footer}\n", page
+
+
+_SUBJECT_MARK, _BODY_MARK = "\x00subject\x00", "\x00body\x00"
+
+
+def _html_page(conference, subject, body_html):
+    return render_to_string(
+        "registration/email/from_text.html", {"conference": conference, "subject": subject, "body": body_html}
     )
-    return subject, f"{text}\n{footer}\n", page
+
+
+def _html_frame(conference):
+    """The HTML page of ``conference``'s messages cut around its subject and body; None if they are not there once."""
+    page = _html_page(conference, _SUBJECT_MARK, _BODY_MARK)
+    if (
+        page.count(_SUBJECT_MARK) != 1
+        or page.count(_BODY_MARK) != 1
+        or page.index(_SUBJECT_MARK) > page.index(_BODY_MARK)
+    ):
+        return None
+    before, _, rest = page.partition(_SUBJECT_MARK)
+    between, _, after = rest.partition(_BODY_MARK)
+    return before, between, after
 
 
 def render_kind(*, conference, kind, values):

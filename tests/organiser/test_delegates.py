@@ -61,6 +61,34 @@ def test_delegates_page_lists_filters_and_searches(organiser_client, full_confer
     assert "3 delegates" in page_of(organiser_client, conference, "?status=nonsense")
 
 
+def test_delegates_search_words_each_match_a_name_an_email_or_the_organisation(organiser_client, full_conference):
+    conference, made = full_conference
+    other = ConferenceFactory()
+    services.accept_invitation(
+        invitation=InvitationFactory(conference=other, organisation=made["Cy"].invitation.organisation, seats=1),
+        delegates=[delegate_data(first_name="Cy", last_name="Elsewhere")],
+    )
+    both = page_of(organiser_client, conference, "?q=ACME+cy")
+    assert "1 delegate" in both and "Cy Okafor" in both and "Elsewhere" not in both
+    assert "0 delegates" in page_of(organiser_client, conference, "?q=acme+bo")
+    by_email = page_of(organiser_client, conference, f"?q={made['Bo'].email.split('@')[0].upper()}")
+    assert "1 delegate" in by_email and "Bo Okafor" in by_email
+    assert "0 delegates" in page_of(organiser_client, conference, "?q=elsewhere")
+
+
+def test_delegates_search_uses_a_fixed_number_of_queries(
+    organiser_client, full_conference, django_assert_max_num_queries
+):
+    conference, _ = full_conference
+    with django_assert_max_num_queries(10) as few:
+        page_of(organiser_client, conference, "?q=okafor")
+    for _ in range(52):
+        RegistrationFactory(invitation=InvitationFactory(conference=conference, seats=1), last_name="Okafor")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = page_of(organiser_client, conference, "?q=okafor+o")
+    assert "55 delegates" in html and "Next page" in html
+
+
 def test_delegates_page_uses_a_fixed_number_of_queries(organiser_client, django_assert_max_num_queries):
     conference = ConferenceFactory(capacity=5)
     for _ in range(3):
