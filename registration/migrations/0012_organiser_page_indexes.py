@@ -31,8 +31,8 @@ def drop_trigram_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conference", "0006_names_refuse_control_characters"),
-        ("registration", "0007_rsvp_answer_idempotency_key"),
+        ("conference", "0008_plausible_years"),
+        ("registration", "0011_networking"),
     ]
 
     operations = [
