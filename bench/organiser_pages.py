@@ -10,7 +10,8 @@ statements each page runs (counted in-process with Django's test client).
     .venv/bin/python bench/organiser_pages.py --requests 200 --workers 2
 
 Target (issue 10): the invitations and delegates pages p95 <= 150 ms, with a
-number of queries that does not grow with the data.
+number of queries that does not grow with the data. Then the exports
+(issue 13: the delegates CSV <= 3 s), each fetched a few times whole.
 """
 
 import argparse
@@ -132,6 +133,11 @@ def main():
             measure(args.port, path, 5, cookie)  # warm every worker
             status, median, p95 = measure(args.port, path, args.requests, cookie)
             print(f"{name:<34}{status:>7}{median:>11.1f}{p95:>9.1f}{queries[name]:>9}")
+        print(f"\n{'export':<34}{'status':>7}{'median ms':>11}{'max ms':>9}")
+        for table in ("delegates", "invitations", "needs"):
+            path = f"/organiser/{conference.slug}/exports/{table}.csv"
+            status, median, worst = measure(args.port, path, 3, cookie)
+            print(f"{table + '.csv':<34}{status:>7}{median:>11.1f}{worst:>9.1f}")
     finally:
         server.terminate()
         server.wait(timeout=10)
