@@ -150,9 +150,10 @@ def test_a_bulk_badge_print_is_rendered_by_the_worker(worker):
 
     wait_for(lambda: BadgePrintJob.objects.get(pk=job.pk).is_finished, "finish the print job", log)
     job.refresh_from_db()
-    assert (job.status, job.error, job.total, job.pages) == ("done", "", 4, 4)
+    assert (job.status, job.error, job.total, job.pages) == ("done", "", 4, 8)  # two-sided badges by default
     assert "Task badges.tasks.render_print_job[" in log.read_text()
     with job.file.open("rb") as f:
         pdf = f.read()
-    assert page_count(pdf) == 4
-    assert {qr_codes(pdf, page)[0][0] for page in range(4)} == {badge_services.current_badge(r).code for r in delegates}
+    assert page_count(pdf) == 8
+    fronts = range(0, 8, 2)  # a front, then its back, for each badge
+    assert {qr_codes(pdf, page)[0][0] for page in fronts} == {badge_services.current_badge(r).code for r in delegates}

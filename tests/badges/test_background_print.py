@@ -43,7 +43,7 @@ def test_the_print_request_answers_before_the_badges_are_rendered(client, organi
     release.set()
     background_thread.flush()
     job.refresh_from_db()
-    assert (job.status, job.total, job.pages) == ("done", 3, 3)
+    assert (job.status, job.total, job.pages) == ("done", 3, 6)  # two-sided badges by default: a front and a back each
     with job.file.open("rb") as f:
         pdf = f.read()
     assert page_count(pdf) == 3

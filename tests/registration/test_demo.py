@@ -28,7 +28,7 @@ DEMO_FIGURES = {
     "registered": 59,
     "waiting": 8,
     "cancelled": 0,
-    "named": 66,
+    "named": 67,
     "capacity": 60,
 }
 

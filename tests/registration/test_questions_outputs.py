@@ -96,7 +96,7 @@ def test_a_scan_of_a_delegate_without_answers_costs_no_extra_query(conference, a
 def test_the_badge_prints_on_badge_answers(conference, asked):
     ada = asked["ada"]
     text = page_texts(render_badge(current_badge(ada)))[0]
-    assert "Access: needs step-free access" in text
+    assert "Access\nneeds step-free access" in text  # the label, then the answer
     assert "Diet" not in text
 
 
