@@ -46,8 +46,8 @@ def test_the_print_request_answers_before_the_badges_are_rendered(client, organi
     assert (job.status, job.total, job.pages) == ("done", 3, 6)  # two-sided badges by default: a front and a back each
     with job.file.open("rb") as f:
         pdf = f.read()
-    assert page_count(pdf) == 3
-    assert {qr_codes(pdf, page)[0][0] for page in range(3)} == {services.current_badge(r).code for r in delegates}
+    assert page_count(pdf) == 6
+    assert {qr_codes(pdf, page)[0][0] for page in range(0, 6, 2)} == {services.current_badge(r).code for r in delegates}
 
 
 def test_a_failing_job_leaves_the_thread_running_for_the_next(background_thread):
