@@ -255,7 +255,9 @@ def browser_enter_to_name(codes):
             headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         )
-        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        # bypass_csp: the page's policy forbids eval, which Playwright's wait_for_function with a
+        # string uses; the door's own scripts run exactly as they do under the policy.
+        page = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True).new_page()
         page.goto(f"{base}/accounts/login/?next=/door/")
         page.get_by_label("Username").fill("bench-door")
         page.get_by_label("Password").fill("bench-door-password")
