@@ -1,46 +1,17 @@
 """Case- and accent-blind matching for the door's search ("zoe" finds "Zoë", "lukasz" "Łukasz").
 
-One folding, three places that must agree: :func:`fold` in Python, the SQL
+One folding, three places that must agree: :func:`fold` in Python (``conference.plumbing.folding``), the SQL
 function :class:`Folded` (PostgreSQL's ``unaccent`` extension, created by the
 badges migrations; on SQLite our own ``cog_fold`` function, which is
 :func:`fold` registered on every connection), and ``fold()`` in
 ``static/js/door/offline-list.js`` for the offline list.
 """
 
-import unicodedata
-
 from django.db.backends.signals import connection_created
 from django.db.models import Func, TextField
 
-# Letters that carry their mark inside the letter, so decomposition leaves them as they are.
-LETTERS = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "l",
-        "ø": "o",
-        "Ø": "o",
-        "đ": "d",
-        "Đ": "d",
-        "ð": "d",
-        "Ð": "d",
-        "ħ": "h",
-        "Ħ": "h",
-        "ı": "i",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "þ": "th",
-        "Þ": "th",
-    }
-)
-
-
-def fold(text):
-    """``text`` in lower case without accents: what the search compares."""
-    decomposed = unicodedata.normalize("NFKD", str(text or "").translate(LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+# The Python folding is the plumbing's: the delegate directory folds with it too.
+from conference.plumbing.folding import fold
 
 
 class Folded(Func):
