@@ -6,8 +6,13 @@ that started it answers at once, and the job records its own progress in the
 database for whichever process shows it. With a broker the same jobs are
 Celery tasks on workers (see ``run_in_background``).
 
+A runner may also have an ``idle_job`` that its thread runs whenever it has
+waited ``idle_seconds`` (a setting's name, read at each wait) with nothing
+handed over: the outbox's sender sweeps due retries that way
+(``registration.outbox.background``).
+
 ``flush()`` is for tests: it returns once every job handed over has run.
-Where the thread is not started (``BACKGROUND_THREAD = False``, as the test
+Where the thread is not started (its ``enabled`` setting False, as the test
 suite sets, whose transactions a thread of its own could not see),
 ``flush()`` runs the handed jobs in the calling thread.
 """
@@ -26,10 +31,12 @@ _STOP = object()
 
 
 class Runner:
-    """One daemon thread that runs the jobs handed to it, in order."""
+    """One daemon thread that runs the jobs handed to it, in order (and ``idle_job`` when idle)."""
 
-    def __init__(self, name):
+    def __init__(self, name, *, enabled="BACKGROUND_THREAD", idle_job=None, idle_seconds=None, idle_default=60):
         self.name = name
+        self.enabled = enabled  # the setting that lets the thread start
+        self.idle_job, self.idle_seconds, self.idle_default = idle_job, idle_seconds, idle_default
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._reset()
@@ -47,13 +54,22 @@ class Runner:
                 self._reset()
             self._unfinished += 1
             self._queue.put((job, args))
-            if self._thread is None and getattr(settings, "BACKGROUND_THREAD", True):
+            if self._thread is None and getattr(settings, self.enabled, True):
                 self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
                 self._thread.start()
 
+    def _idle_timeout(self):
+        if self.idle_job is None:
+            return None
+        return getattr(settings, self.idle_seconds, self.idle_default) if self.idle_seconds else self.idle_default
+
     def _run(self):
         while True:
-            job, args = self._queue.get()
+            try:
+                job, args = self._queue.get(timeout=self._idle_timeout())
+            except queue.Empty:
+                self._work(self.idle_job, ())
+                continue
             if job is _STOP:
                 return
             self._work(job, args)

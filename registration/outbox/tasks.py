@@ -44,7 +44,7 @@ def dispatch(ids):
     """
     if not settings.CELERY_BROKER_URL:
         for start in range(0, len(ids), sending.BATCH):
-            sender.submit(ids[start : start + sending.BATCH])
+            sender.submit(sending.send_new, ids[start : start + sending.BATCH])
         return
     try:
         for start in range(0, len(ids), sending.BATCH):
@@ -73,7 +73,7 @@ def retry(ids):
 
 def _hand_over_retry(ids):
     if not settings.CELERY_BROKER_URL:
-        sender.submit(ids, job=sending.send_retried)
+        sender.submit(sending.send_retried, ids)
         return
     try:
         retry_messages.delay(ids)
