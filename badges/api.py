@@ -16,8 +16,7 @@ from conference.plumbing.errors import JSONErrorsMixin
 from conference.plumbing.permissions import IsDoorStaff, IsOrganiser
 from registration.models import Registration
 
-from . import services
-from .rendering import render_badge
+from . import services, stored
 
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiTypes.BINARY}
 
@@ -63,7 +62,7 @@ class RegistrationBadgePDF(PDFView):
         _require_confirmed(registration)
         badge = services.current_badge(registration)
         badge.registration = registration
-        pdf = render_badge(badge)
+        pdf = stored.badge_pdf(badge)
         services.mark_printed([badge])
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="badge-{registration.pk}.pdf"'

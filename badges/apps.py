@@ -10,6 +10,10 @@ class BadgesConfig(AppConfig):
 
         folding.connect()
 
+        from badges import stored
+
+        stored.connect()
+
         # Next year's conference gets this year's badge design (registration sends; badges is above it).
         from registration.copying import conference_copied
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from conference.plumbing.errors import ServiceError
 from registration.models import CATEGORY_COLOURS, Category
 
+from . import stored
 from .models import BadgeDesign
 
 LOGO_MAX_BYTES = 1024 * 1024  # an upload
@@ -269,6 +270,7 @@ def save_design(conference, *, logo=None, remove_logo=False, category_colours=No
         if logo_png is not None:
             design.logo.save(f"{conference.slug}.png", ContentFile(logo_png), save=False)
         design.save()
+        stored.design_saved(conference)  # everyone's badge again, in the background, once this commits
     if old_logo and old_logo != (design.logo.name or ""):
         design.logo.storage.delete(old_logo)
     return design

@@ -7,9 +7,26 @@ from django.utils import timezone
 from .codes import new_badge_code
 
 
+def badge_storage():
+    """Where rendered badges are kept: the ``badges`` storage when ``STORAGES`` names one, else the default
+    (files under ``MEDIA_ROOT``)."""
+    from django.core.files.storage import storages
+
+    return storages["badges" if "badges" in settings.STORAGES else "default"]
+
+
+def badge_pdf_path(badge, filename):
+    return f"badges/{badge.registration.conference_id}/{filename}"
+
+
 class Badge(models.Model):
     """One issued badge code. Reissuing revokes the old row and adds a new one,
-    so the history of every code stays; a delegate has at most one current badge."""
+    so the history of every code stays; a delegate has at most one current badge.
+
+    ``pdf`` is the badge as last rendered and ``pdf_fingerprint`` what it was
+    rendered from (``badges.stored``): a badge is drawn once and served from
+    storage until its delegate's details, its design or the renderer change.
+    """
 
     registration = models.ForeignKey("registration.Registration", on_delete=models.CASCADE, related_name="badges")
     code = models.CharField(max_length=60, unique=True, default=new_badge_code, editable=False)
@@ -17,6 +34,8 @@ class Badge(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=200, blank=True)
     printed_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to=badge_pdf_path, storage=badge_storage, blank=True, editable=False)
+    pdf_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at"]

@@ -56,6 +56,8 @@ from django.utils import formats
 from registration.models import CATEGORY_COLOURS, Category
 from registration.questions import badge_answers
 
+from . import sheets
+
 logger = logging.getLogger(__name__)
 
 LAYOUTS = ("a6", "a4")
@@ -216,12 +218,13 @@ def _workshops(registration):
     ]
 
 
-def badge_data(badge):
+def badge_data(badge, questions=None):
     """Everything one badge prints, as plain data (picklable: batches go to other processes).
 
     ``badge`` has its registration, invitation, organisation and conference
     loaded, the workshops with their rooms prefetched
-    (``services.badges_to_print`` does that; otherwise they are queried).
+    (``services.badges_to_print`` does that; otherwise they are queried);
+    ``questions``, the conference's ``on_badge`` questions, saves a query a badge in bulk.
     """
     registration = badge.registration
     conference = registration.conference
@@ -242,7 +245,7 @@ def badge_data(badge):
         "conference": _text(conference.name, "conference"),
         "dates": conference_dates(conference),
         "workshops": _workshops(registration),
-        "answers": [{"label": label, "value": value} for label, value in badge_answers(registration)],
+        "answers": [{"label": label, "value": value} for label, value in badge_answers(registration, questions)],
     }
 
 
@@ -369,25 +372,6 @@ def warm_up():
     _weasy()
 
 
-BACK_PLACE = {1: 2, 2: 1, 3: 4, 4: 3}  # a cell's back on the next sheet, printed duplex flipped on the long edge
-
-
-def _sheets(badges, sides):
-    """The A4 sheets: lists of (badge, side, cell 1-4)."""
-    sheets = []
-    if sides == "fold":
-        for i in range(0, len(badges), 2):
-            pair = enumerate(badges[i : i + 2])
-            sheets.append([(b, side, 2 * row + cell) for row, b in pair for side, cell in (("back", 1), ("front", 2))])
-        return sheets
-    for i in range(0, len(badges), 4):
-        group = badges[i : i + 4]
-        sheets.append([(b, "front", n) for n, b in enumerate(group, start=1)])
-        if sides == "double":
-            sheets.append([(b, "back", BACK_PLACE[n]) for n, b in enumerate(group, start=1)])
-    return sheets
-
-
 def render_html(items, layout="a6", qr_format=None, design=None):
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
@@ -395,29 +379,35 @@ def render_html(items, layout="a6", qr_format=None, design=None):
     if design["sides"] not in SIDES:
         raise ValueError(f"unknown sides {design['sides']!r}")
     badges = [{**item, "qr": qr_markup(item["code"], qr_format)} for item in items]
-    sheets = _sheets(badges, design["sides"]) if layout == "a4" else []
-    return render_to_string(
-        "badges/badge.html",
-        {"layout": layout, "sides": design["sides"], "design": design, "badges": badges, "sheets": sheets},
-    )
+    # Always A6 pages (A5 a fold-over): an A4 sheet places the pages drawn (badges.sheets).
+    return render_to_string("badges/badge.html", {"sides": design["sides"], "design": design, "badges": badges})
 
 
 def render_document(items, layout="a6", qr_format=None, design=None):
-    """One PDF (bytes) of ``items`` (``badge_data`` dicts), in the page order given, in ``design`` (plain data)."""
+    """One PDF (bytes) of ``items`` (``badge_data`` dicts), in the page order given, in ``design`` (plain data).
+
+    WeasyPrint draws the badges as A6 pages (an A5 page a fold-over); ``a4``
+    places those pages four a sheet (:mod:`badges.sheets`).
+    """
     from weasyprint import HTML
 
     state = _weasy()
     design = design or default_design()
     html = HTML(
-        string=render_html(items, layout, qr_format, design),
+        string=render_html(items, "a6", qr_format, design),
         base_url=str(settings.BASE_DIR),
         url_fetcher=state["fetcher"],
     )
     # A fresh image cache a document: every QR image is unique, so a cache kept
     # across documents would only grow in a long-lived worker.
-    return html.write_pdf(
+    pdf = html.write_pdf(
         stylesheets=[state["css"], _design_stylesheet(state, design)], font_config=state["font_config"], cache={}
     )
+    if layout == "a4":
+        output = io.BytesIO()
+        sheets.assemble([pdf], output, layout="a4", sides=design["sides"])
+        return output.getvalue()
+    return pdf
 
 
 def render_badge(badge, layout="a6", design=None):
@@ -430,47 +420,31 @@ def render_badge(badge, layout="a6", design=None):
 
 
 def _render_batch(args):
-    items, layout, design = args
-    return os.getpid(), render_document(items, layout, design=design)
+    """Each badge of a batch as its own PDF (a badge is stored, and served, on its own)."""
+    items, design = args
+    return os.getpid(), [render_document([item], "a6", design=design) for item in items]
 
 
 def default_processes():
     return max(1, min(int(getattr(settings, "BADGE_RENDER_PROCESSES", 2)), os.cpu_count() or 1))
 
 
-def write_badges(
-    items, output, *, layout="a6", design=None, progress=None, processes=None, batch_size=None, renderers=None
-):
-    """Write one PDF of all ``items`` to the binary file ``output``, batch by batch; returns the page count.
+def render_each(items, *, design=None, processes=None, batch_size=None, renderers=None):
+    """Each of ``items`` (``badge_data`` dicts) drawn as its own PDF (bytes), yielded in order.
 
     With several batches and ``processes`` > 1, the batches are rendered in
     this process's rendering pool (``badges.pool``: workers started by a
     forkserver, safe whatever threads this process runs: a gthread worker,
     a Celery thread, a test's live server); the workers only lay out plain
     data and never touch the database. One batch is rendered here.
-    ``progress(done, total)`` is called after each batch; ``renderers``, a
-    set, receives the id of each process that rendered a batch. Memory holds
-    the merge (about 20 KiB of pypdf objects a page) and a batch or two of
-    layout.
+    ``renderers``, a set, receives the id of each process that rendered a batch.
     """
-    from pypdf import PdfReader, PdfWriter
-
     from . import pool
 
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}")
     design = design or default_design()
     batch_size = batch_size or BATCH_SIZE
-    if layout == "a4":
-        batch_size = max(4, batch_size - batch_size % 4)
-    batches = [(items[i : i + batch_size], layout, design) for i in range(0, len(items), batch_size)] or [
-        ([], layout, design)
-    ]
+    batches = [(items[i : i + batch_size], design) for i in range(0, len(items), batch_size)]
     processes = processes or default_processes()
-    total = len(items)
-    writer = PdfWriter()
-    done = 0
-
     results = None
     if len(batches) > 1 and processes > 1:
         pooled = pool.map_in_pool(_render_batch, batches, processes, warm_up="badges.rendering.warm_up")
@@ -482,13 +456,36 @@ def write_badges(
             results = itertools.chain([first], pooled)
     if results is None:
         results = (_render_batch(batch) for batch in batches)
-    for batch, (pid, pdf_bytes) in zip(batches, results, strict=True):
-        writer.append(PdfReader(io.BytesIO(pdf_bytes)))
-        done += len(batch[0])
+    for pid, pdfs in results:
         if renderers is not None:
             renderers.add(pid)
-        if progress:
-            progress(done, total)
-    writer.add_metadata({"/Title": "Badges", "/Producer": "COG Conference (WeasyPrint)"})
-    writer.write(output)
-    return len(writer.pages)
+        yield from pdfs
+
+
+def write_badges(
+    items, output, *, layout="a6", design=None, progress=None, processes=None, batch_size=None, renderers=None
+):
+    """Render ``items`` and write them as one PDF to the binary file ``output``; returns the page count.
+
+    The badges are drawn one by one (:func:`render_each`) and put together
+    by :mod:`badges.sheets` (A6 pages, or four to an A4 sheet).
+    ``progress(done, total)`` is called after each batch. Badges kept in
+    storage are merged without rendering by ``badges.stored``; this renders
+    everything it is given (previews, tests, benchmarks).
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    design = design or default_design()
+    batch_size = batch_size or BATCH_SIZE
+    total = len(items)
+
+    def counted():
+        for done, pdf in enumerate(
+            render_each(items, design=design, processes=processes, batch_size=batch_size, renderers=renderers),
+            start=1,
+        ):
+            yield pdf
+            if progress and (done % batch_size == 0 or done == total):
+                progress(done, total)
+
+    return sheets.assemble(counted(), output, layout=layout, sides=design["sides"])

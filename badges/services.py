@@ -309,27 +309,22 @@ def print_badges(
     ``output`` is a binary file. The badges are sorted by surname, in the
     conference's design (its sides: one page a badge, two for double-sided,
     an A5 page for a fold-over); ``a6`` is one badge a page, ``a4`` four a
-    sheet with cut marks. Raises ``BadgeError``
+    sheet with cut marks. Each badge is read from storage when it is current
+    and rendered only when missing or stale (``badges.stored``): printing
+    badges rendered ahead is a merge. Raises ``BadgeError``
     (``no_badges``, 404) when no confirmed delegate matches. Returns
     ``(badge count, page count)``.
     """
+    from . import sheets, stored
     from .design import design_data, design_of
-    from .rendering import badge_data, write_badges
 
     validate_print_options(layout=layout, category=category)
     badges = badges_to_print(conference, category=category, not_printed=not_printed)
     if not badges:
         raise BadgeError("No confirmed delegate's badge matches these filters.", code="no_badges", status_code=404)
-    items = [badge_data(badge) for badge in badges]
-    pages = write_badges(
-        items,
-        output,
-        layout=layout,
-        design=design_data(design_of(conference)),
-        progress=progress,
-        processes=processes,
-        batch_size=batch_size,
-    )
+    design = design_data(design_of(conference))
+    pdfs = stored.badge_pdfs(badges, design, progress=progress, processes=processes, batch_size=batch_size)
+    pages = sheets.assemble(pdfs, output, layout=layout, sides=design["sides"])
     mark_printed(badges)
     return len(badges), pages
 

@@ -6,12 +6,17 @@ request that starts it.
 """
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 
-from conference.plumbing.background import run_in_background
+from conference.plumbing.background import Runner, run_in_background
 
+from . import stored
 from .models import BadgePrintJob
 from .services import run_print_job, validate_print_options
+
+# Rendering ahead has a thread of its own (no broker): a print job never waits behind 20,000 renders.
+renderer = Runner("badge-renderer")
 
 
 @shared_task(acks_late=True)
@@ -36,3 +41,16 @@ def start_print_job(conference, *, layout="a6", category="", not_printed=False, 
     )
     transaction.on_commit(lambda: run_in_background(render_print_job, job.pk))
     return job
+
+
+@shared_task(acks_late=True, name="badges.render_ahead")
+def render_ahead(conference_id, registration_ids=None):
+    return stored.render_ahead(conference_id, registration_ids)
+
+
+def start_render_ahead(conference_id, registration_ids=None):
+    """Render stale badges ahead of need: on a worker, or with no broker in the renderer thread."""
+    if settings.CELERY_BROKER_URL:
+        render_ahead.delay(conference_id, registration_ids)
+    else:
+        renderer.submit(stored.render_ahead, conference_id, registration_ids)

@@ -13,10 +13,9 @@ from registration.models import Category, Registration
 from registration.services import registration_by_token
 
 from . import design as designs
-from . import preview, services, tasks
+from . import preview, services, stored, tasks
 from .forms import DesignForm
 from .models import BadgePrintJob
-from .rendering import render_badge
 
 
 def my_badge(request, token):
@@ -26,7 +25,7 @@ def my_badge(request, token):
         return render(request, "badges/no_badge.html", {"registration": registration}, status=404)
     badge = services.current_badge(registration)
     badge.registration = registration
-    response = HttpResponse(render_badge(badge), content_type="application/pdf")
+    response = HttpResponse(stored.badge_pdf(badge), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="badge.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

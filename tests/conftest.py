@@ -119,13 +119,17 @@ def _outbox_sender_in_the_test_thread(settings):
 def _background_jobs_in_the_test_thread(settings):
     """Likewise the background jobs of the embedded default (a bulk print): ``runner.flush()`` runs them here.
 
-    ``tests/badges/test_background_print.py`` starts the real thread.
+    ``tests/badges/test_background_print.py`` starts the real thread. Badges
+    rendered ahead (``badges.tasks.renderer``) run only where a test flushes
+    that runner (``tests/badges/test_stored.py``).
     """
+    from badges.tasks import renderer
     from conference.plumbing.background import runner
 
     settings.BACKGROUND_THREAD = False
     yield
     runner.discard()
+    renderer.discard()
 
 
 @pytest.fixture

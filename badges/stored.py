@@ -1,0 +1,317 @@
+"""Each badge rendered once: its PDF kept in storage, served and merged until what it shows changes.
+
+The rule: a badge's PDF is current when its *fingerprint* (a hash of
+everything it prints: the delegate's details as ``badge_data`` gives them,
+the design as ``design_data`` gives it, and the renderer's own templates and
+settings) matches the one it was stored with. Whoever needs a badge (the
+delegate's link, the door's reprint, a bulk print) asks here: a current badge
+is read from storage; a missing or stale one is rendered on the spot and
+stored, so a print never comes out wrong whatever changed and however.
+
+Rendering ahead, in the background (:func:`render_ahead`), makes the common
+case a read: when a delegate is confirmed or edited, when their invitation or
+organisation changes, and for everyone when the conference or its design
+changes (the signal receivers at the end). It never has to be right for a
+print to be right; it only saves the time of rendering at print time.
+
+Files live in the ``badges`` storage if ``STORAGES`` names one, else the
+default storage (under ``MEDIA_ROOT``), as ``badges/<conference id>/<code>-<fingerprint>.pdf``.
+A badge re-rendered replaces its file; two renders racing keep one file (the
+row's update is conditional on the file it replaced).
+"""
+
+import hashlib
+import json
+import logging
+from functools import partial
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Prefetch
+
+from conference.models import Conference, Session
+from registration.models import Registration
+from registration.questions import Question
+
+from . import rendering
+from .models import Badge
+
+logger = logging.getLogger(__name__)
+
+RENDER_FILES = ("badge.html", "_badge.html", "_back.html", "badge.css")
+PROGRESS_EVERY = 100  # badges between two progress reports of a bulk print
+_revision = {}
+
+
+def renderer_revision():
+    """A hash of what draws a badge besides its data: the templates, the stylesheet, the fonts and QR settings.
+
+    A deployment that changes any of them makes every stored badge stale
+    (each is re-rendered when next needed).
+    """
+    if "value" not in _revision:
+        digest = hashlib.sha256()
+        folder = Path(settings.BASE_DIR) / "templates" / "badges"
+        for name in RENDER_FILES:
+            digest.update((folder / name).read_bytes())
+        digest.update(
+            json.dumps(
+                [rendering.FONT_STACK, rendering.FIELD_FIT, rendering.QR_MODULE_MM, rendering.QR_BORDER]
+            ).encode()
+        )
+        digest.update(rendering.QR_FORMAT.encode())
+        _revision["value"] = digest.hexdigest()
+    return _revision["value"]
+
+
+def design_fingerprint(design):
+    """The hash of a design's plain data (its ``key``, which changes with every save, left out)."""
+    if "fingerprint" not in design:
+        shown = {name: value for name, value in design.items() if name != "key"}
+        design["fingerprint"] = hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
+    return design["fingerprint"]
+
+
+def fingerprint(item, design):
+    """What a badge's PDF was drawn from: its data (``badge_data``), its design and the renderer."""
+    digest = hashlib.sha256(json.dumps(item, sort_keys=True, separators=(",", ":")).encode())
+    digest.update(design_fingerprint(design).encode())
+    digest.update(renderer_revision().encode())
+    return digest.hexdigest()
+
+
+def _design(conference):
+    from .design import design_data, design_of
+
+    return design_data(design_of(conference))
+
+
+def _read(badge):
+    """The stored PDF's bytes, or None when the file is gone."""
+    try:
+        with badge.pdf.open("rb") as stored:
+            return stored.read()
+    except (OSError, ValueError):
+        logger.warning("The stored PDF of badge %s is missing; rendering it again.", badge.pk)
+        return None
+
+
+def _current(badge, fp):
+    return bool(badge.pdf) and badge.pdf_fingerprint == fp
+
+
+def _save_file(badge, fp, pdf):
+    field = Badge._meta.get_field("pdf")
+    return field.storage.save(field.generate_filename(badge, f"{badge.code}-{fp[:16]}.pdf"), ContentFile(pdf))
+
+
+def store(badge, fp, pdf):
+    """Keep ``pdf`` as the badge's current PDF, drawn from ``fp``; the file it replaces is deleted.
+
+    The row is updated only if it still names the file read before
+    rendering: when two renders race, the later one's file is deleted
+    instead, and the row names one file that exists.
+    """
+    previous = badge.pdf.name or ""
+    name = _save_file(badge, fp, pdf)
+    storage = Badge._meta.get_field("pdf").storage
+    if Badge.objects.filter(pk=badge.pk, pdf=previous).update(pdf=name, pdf_fingerprint=fp):
+        badge.pdf.name, badge.pdf_fingerprint = name, fp
+        if previous and previous != name:
+            storage.delete(previous)
+    else:
+        storage.delete(name)
+
+
+def _store_many(saved):
+    """Record files already saved (``[(badge, fp, name, previous name)]``): one statement a 500 rows, whatever
+    the count; the replaced files are deleted. (A render racing this one may leave its own file unnamed.)"""
+    if not saved:
+        return
+    for badge, fp, name, _ in saved:
+        badge.pdf.name, badge.pdf_fingerprint = name, fp
+    Badge.objects.bulk_update([badge for badge, *_ in saved], ["pdf", "pdf_fingerprint"], batch_size=500)
+    storage = Badge._meta.get_field("pdf").storage
+    for _, _, name, previous in saved:
+        if previous and previous != name:
+            storage.delete(previous)
+
+
+def badge_pdf(badge, design=None):
+    """One badge's PDF (bytes): the stored one when current, else rendered now and stored.
+
+    ``badge`` has its registration, invitation, organisation and conference
+    loaded; ``design`` is the conference's ``design_data`` (read when not given).
+    """
+    design = design or _design(badge.registration.conference)
+    item = rendering.badge_data(badge)
+    fp = fingerprint(item, design)
+    if _current(badge, fp):
+        pdf = _read(badge)
+        if pdf is not None:
+            return pdf
+    pdf = rendering.render_document([item], "a6", design=design)
+    store(badge, fp, pdf)
+    return pdf
+
+
+def on_badge_questions(conference_id):
+    return list(Question.objects.filter(conference_id=conference_id, on_badge=True).order_by("position", "pk"))
+
+
+def badge_pdfs(badges, design, *, progress=None, processes=None, batch_size=None, renderers=None):
+    """Every badge's PDF (bytes), in order: stored ones read, missing or stale ones rendered (in the
+    rendering pool when there are many) and stored. ``progress(done, total)`` every ``PROGRESS_EVERY`` badges.
+
+    ``badges`` are one conference's, loaded as ``services.badges_to_print`` loads them.
+    """
+    questions = on_badge_questions(badges[0].registration.conference_id) if badges else []
+    items = [rendering.badge_data(badge, questions=questions) for badge in badges]
+    fps = [fingerprint(item, design) for item in items]
+    stale = [n for n, (badge, fp) in enumerate(zip(badges, fps, strict=True)) if not _current(badge, fp)]
+    rendered = rendering.render_each(
+        [items[n] for n in stale], design=design, processes=processes, batch_size=batch_size, renderers=renderers
+    )
+    stale_set = set(stale)
+    total = len(badges)
+    saved = []
+    try:
+        for done, (n, badge) in enumerate(enumerate(badges), start=1):
+            pdf = None if n in stale_set else _read(badge)
+            if pdf is None:
+                pdf = next(rendered) if n in stale_set else rendering.render_document([items[n]], "a6", design=design)
+                saved.append((badge, fps[n], _save_file(badge, fps[n], pdf), badge.pdf.name or ""))
+            yield pdf
+            if progress and (done % PROGRESS_EVERY == 0 or done == total):
+                progress(done, total)
+    finally:
+        _store_many(saved)
+
+
+def _badges_of(conference_id, registration_ids=None):
+    """The current badges of the conference's confirmed delegates (all, or those of ``registration_ids``),
+    issuing any missing, loaded as ``badge_data`` needs them."""
+    from .services import issue_missing_badges
+
+    registrations = Registration.objects.filter(conference_id=conference_id, status=Registration.Status.CONFIRMED)
+    if registration_ids is not None:
+        registrations = registrations.filter(pk__in=registration_ids)
+    conference = Conference.objects.get(pk=conference_id)
+    if registration_ids is None:
+        issue_missing_badges(conference)
+    else:
+        from .services import current_badge
+
+        for registration in registrations:
+            current_badge(registration)
+    workshops = Prefetch("registration__workshops", queryset=Session.objects.select_related("room"))
+    badges = (
+        Badge.objects.filter(registration__in=registrations, revoked_at__isnull=True)
+        .select_related("registration__invitation__organisation", "registration__conference")
+        .prefetch_related(workshops)
+        .order_by("pk")
+    )
+    return conference, badges
+
+
+def render_ahead(conference_id, registration_ids=None, *, processes=None):
+    """Render and store the stale badges of a conference's confirmed delegates (all, or ``registration_ids``).
+
+    Background work: nothing depends on it being done. A design saved again
+    while this runs makes this run stop (the run queued by that save
+    renders in the newer design). Returns how many badges were rendered.
+    """
+    if not Conference.objects.filter(pk=conference_id).exists():
+        return 0
+    conference, badges = _badges_of(conference_id, registration_ids)
+    design = _design(conference)
+    questions = on_badge_questions(conference_id)
+    rendered = 0
+    chunk = []
+    for badge in badges.iterator(chunk_size=500):
+        chunk.append(badge)
+        if len(chunk) == 500:
+            rendered += _render_chunk(chunk, design, questions, processes)
+            chunk = []
+            if design_fingerprint(_design(conference)) != design_fingerprint(design):
+                return rendered
+    return rendered + _render_chunk(chunk, design, questions, processes)
+
+
+def _render_chunk(badges, design, questions, processes):
+    items = [rendering.badge_data(badge, questions=questions) for badge in badges]
+    fps = [fingerprint(item, design) for item in items]
+    stale = [n for n, (badge, fp) in enumerate(zip(badges, fps, strict=True)) if not _current(badge, fp)]
+    pdfs = rendering.render_each([items[n] for n in stale], design=design, processes=processes)
+    _store_many(
+        [
+            (badges[n], fps[n], _save_file(badges[n], fps[n], pdf), badges[n].pdf.name or "")
+            for n, pdf in zip(stale, pdfs, strict=True)
+        ]
+    )
+    return len(stale)
+
+
+# --- When to render ahead ------------------------------------------------------------------
+
+
+def _render_ahead_later(conference_id, registration_ids=None):
+    """Queue :func:`render_ahead` once the transaction commits (a Celery task, or the renderer thread)."""
+    if not getattr(settings, "BADGE_RENDER_AHEAD", True):
+        return
+    from .tasks import start_render_ahead
+
+    transaction.on_commit(partial(start_render_ahead, conference_id, registration_ids))
+
+
+def registration_saved(sender, instance, created=False, update_fields=None, **kwargs):
+    if instance.status == Registration.Status.CONFIRMED and instance.anonymised_at is None:
+        _render_ahead_later(instance.conference_id, [instance.pk])
+
+
+def invitation_saved(sender, instance, **kwargs):
+    ids = list(
+        Registration.objects.filter(invitation=instance, status=Registration.Status.CONFIRMED).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids:
+        _render_ahead_later(instance.conference_id, ids)
+
+
+def organisation_saved(sender, instance, created=False, **kwargs):
+    if created:
+        return
+    rows = Registration.objects.filter(
+        invitation__organisation=instance, status=Registration.Status.CONFIRMED
+    ).values_list("conference_id", "pk")
+    by_conference = {}
+    for conference_id, pk in rows:
+        by_conference.setdefault(conference_id, []).append(pk)
+    for conference_id, ids in by_conference.items():
+        _render_ahead_later(conference_id, ids)
+
+
+def conference_saved(sender, instance, created=False, **kwargs):
+    if not created:
+        _render_ahead_later(instance.pk)
+
+
+def design_saved(conference):
+    """Everyone's badge again in the new design (``badges.design.save_design`` calls this)."""
+    _render_ahead_later(conference.pk)
+
+
+def connect():
+    """Render ahead when what a badge shows changes (``BadgesConfig.ready``)."""
+    from django.db.models.signals import post_save
+
+    from conference.models import Organisation
+    from registration.models import Invitation
+
+    post_save.connect(registration_saved, sender=Registration, dispatch_uid="badges.stored.registration")
+    post_save.connect(invitation_saved, sender=Invitation, dispatch_uid="badges.stored.invitation")
+    post_save.connect(organisation_saved, sender=Organisation, dispatch_uid="badges.stored.organisation")
+    post_save.connect(conference_saved, sender=Conference, dispatch_uid="badges.stored.conference")
