@@ -22,7 +22,7 @@ from conference.plumbing.compiled import NUMBER_PLACEHOLDER, PLACEHOLDER, Compil
 from conference.plumbing.errors import ServiceError
 from registration.models import Category, Invitation, Registration
 
-from . import codes
+from . import codes, stored
 from .models import Badge, BadgePrintJob, CheckIn
 
 logger = logging.getLogger(__name__)
@@ -74,9 +74,9 @@ def reissue_badge(registration, reason=""):
         if locked is None or locked.status != Registration.Status.CONFIRMED:
             raise not_confirmed(locked or registration)
         now = timezone.now()
-        Badge.objects.filter(registration=registration, revoked_at__isnull=True).update(
-            revoked_at=now, revoked_reason=(reason or "")[:200]
-        )
+        current = Badge.objects.filter(registration=registration, revoked_at__isnull=True)
+        stored.forget(current)  # a revoked code's badge is never printed again
+        current.update(revoked_at=now, revoked_reason=(reason or "")[:200])
         return Badge.objects.create(registration=registration, issued_at=now)
 
 

@@ -135,7 +135,9 @@ class Assembler:
                 xobject = source.page_as_xobject(first + offset, self.document)
                 obj = xobject.as_pageobject()
                 left_mm, top_mm = _cell_origin(cell, self.sides)
-                page_height_mm = source[first + offset].get_height() / PT_PER_MM
+                source_page = source[first + offset]
+                page_height_mm = source_page.get_height() / PT_PER_MM
+                source_page.close()
                 obj.transform(_translation(left_mm * PT_PER_MM, (A4_MM[1] - top_mm - page_height_mm) * PT_PER_MM))
                 page.insert_obj(obj)
                 xobject.close()

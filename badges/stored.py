@@ -266,9 +266,33 @@ def _render_ahead_later(conference_id, registration_ids=None):
     transaction.on_commit(partial(start_render_ahead, conference_id, registration_ids))
 
 
+def forget(badges):
+    """Delete the stored PDFs of ``badges`` (a queryset): a revoked code, a delegate who is no longer
+    confirmed or whose data is erased. The files go once the transaction commits."""
+    names = list(badges.exclude(pdf="").values_list("pdf", flat=True))
+    if not names:
+        return 0
+    badges.exclude(pdf="").update(pdf="", pdf_fingerprint="")
+    storage = Badge._meta.get_field("pdf").storage
+
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+    return len(names)
+
+
 def registration_saved(sender, instance, created=False, update_fields=None, **kwargs):
     if instance.status == Registration.Status.CONFIRMED and instance.anonymised_at is None:
         _render_ahead_later(instance.conference_id, [instance.pk])
+    elif not created:
+        forget(Badge.objects.filter(registration=instance))
+
+
+def registrations_anonymised(sender, registrations, **kwargs):
+    """A badge names its delegate: erased data takes the stored PDFs with it."""
+    forget(Badge.objects.filter(registration__in=registrations))
 
 
 def invitation_saved(sender, instance, **kwargs):
@@ -310,8 +334,10 @@ def connect():
 
     from conference.models import Organisation
     from registration.models import Invitation
+    from registration.privacy import anonymising
 
     post_save.connect(registration_saved, sender=Registration, dispatch_uid="badges.stored.registration")
+    anonymising.connect(registrations_anonymised, dispatch_uid="badges.stored.anonymised")
     post_save.connect(invitation_saved, sender=Invitation, dispatch_uid="badges.stored.invitation")
     post_save.connect(organisation_saved, sender=Organisation, dispatch_uid="badges.stored.organisation")
     post_save.connect(conference_saved, sender=Conference, dispatch_uid="badges.stored.conference")

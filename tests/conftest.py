@@ -100,6 +100,17 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, _media_root):
+    """Uploaded logos and stored badge PDFs go to a folder of this test run, not the project's ``var/``."""
+    settings.MEDIA_ROOT = _media_root
+
+
 @pytest.fixture(autouse=True)
 def _outbox_sender_in_the_test_thread(settings):
     """The outbox's background sender does not start a thread in tests: ``sender.flush()`` sends in the test's thread.
