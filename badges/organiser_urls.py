@@ -17,6 +17,7 @@ urlpatterns = [
         views.badge_design_preview_pdf,
         name="organiser-badge-design-preview-pdf",
     ),
+    path("<slug:slug>/badges/alignment.pdf", views.alignment_page, name="organiser-badges-alignment"),
     path("<slug:slug>/badges/jobs/<int:pk>/", views.print_job, name="organiser-badges-job"),
     path(
         "<slug:slug>/badges/jobs/<int:pk>/badges.pdf",

@@ -55,6 +55,22 @@ def print_badges(request, slug):
     return render(request, "badges/print.html", {"conference": conference, "form": form, "jobs": jobs})
 
 
+@organiser_required
+@require_GET
+def alignment_page(request, slug):
+    """The alignment test page in the conference's sides, as A4 sheets (``?layout=a6``: A6 pages)."""
+    from .alignment import alignment_pdf
+
+    conference = get_object_or_404(Conference, slug=slug)
+    design = designs.design_of(conference)
+    layout = request.GET.get("layout") or design.layout
+    if layout not in ("a4", "a6"):
+        return HttpResponse("Choose the layout a6 or a4.", status=400, content_type="text/plain")
+    response = HttpResponse(alignment_pdf(design.sides, layout), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="alignment-test-{conference.slug}-{layout}.pdf"'
+    return response
+
+
 def _job(slug, pk):
     return get_object_or_404(BadgePrintJob.objects.select_related("conference"), conference__slug=slug, pk=pk)
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from badges import services
 from conference.models import Conference
 from conference.plumbing.background import runner
-from tests.badges.pdfcheck import page_count, qr_codes
+from tests.badges.pdfcheck import page_count, page_texts, qr_codes
 from tests.browser.axe import assert_accessible
 from tests.conftest import login
 from tests.factories import ConferenceFactory, InvitationFactory, OrganiserFactory, RegistrationFactory
@@ -64,3 +64,26 @@ def test_organiser_prints_badges_and_downloads_the_pdf(page, live_server):
     # The job is listed on the print page for later.
     page.goto(f"{live_server.url}/organiser/{Conference.objects.get().slug}/badges/")
     assert page.get_by_role("link", name="Download PDF").is_visible()
+
+
+def test_on_a_phone_the_print_page_offers_the_alignment_test_page(browser, live_server):
+    conference = ConferenceFactory(name="COG Annual Conference 2027")
+    organiser = OrganiserFactory()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        login(page, live_server, organiser.username, next_url=f"/organiser/{conference.slug}/badges/")
+        link = page.get_by_role("link", name="alignment test page")
+        expect(link).to_be_visible()
+        assert_accessible(page)
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        # The link gives the sheet of numbered frames (the browser's own cookies: an organiser's request).
+        response = page.request.get(link.get_attribute("href"))
+        assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+        pdf = response.body()
+        assert page_count(pdf) == 2  # fronts, then backs: the default design is double-sided
+        texts = page_texts(pdf)
+        assert all(f"{n} front" in texts[0] for n in range(1, 5))
+        assert all(f"{n} back" in texts[1] for n in range(1, 5))
+    finally:
+        context.close()
