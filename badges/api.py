@@ -58,14 +58,19 @@ class RegistrationBadgePDF(PDFView):
 
     @extend_schema(responses=PDF_RESPONSE, summary="One badge (PDF)")
     def get(self, request, slug, pk):
-        registration = _registration(slug, pk)
-        _require_confirmed(registration)
-        badge = services.current_badge(registration)
-        badge.registration = registration
-        pdf = stored.badge_pdf(badge)
+        found = stored.current_by_id(slug, pk)  # the common case: one statement, the stored PDF
+        if found is not None:
+            badge, design = found
+            pdf = stored.served_pdf(badge, design)
+        else:
+            registration = _registration(slug, pk)
+            _require_confirmed(registration)
+            badge = services.current_badge(registration)
+            badge.registration = registration
+            pdf = stored.badge_pdf(badge)
         services.mark_printed([badge])
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="badge-{registration.pk}.pdf"'
+        response["Content-Disposition"] = f'inline; filename="badge-{badge.registration_id}.pdf"'
         return response
 
 

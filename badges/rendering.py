@@ -200,31 +200,34 @@ def conference_dates(conference):
     return f"{formats.date_format(start, 'j F Y')} – {formats.date_format(end, 'j F Y')}"
 
 
+def workshop_lines(sessions, tz):
+    """``[{"when", "title", "room"}]`` of ``(starts_at, title, room name)`` rows, in that order, in time zone ``tz``."""
+    return [
+        {"when": formats.date_format(starts_at.astimezone(tz), "D H:i"), "title": title, "room": room or ""}
+        for starts_at, title, room in sessions
+    ]
+
+
 def _workshops(registration):
     """The delegate's workshops (not cancelled), in time order: [{"when", "title", "room"}]."""
     if registration.pk is None:  # a preview's sample delegate, never saved
         return []
-    tz = registration.conference.tz
     sessions = sorted(
         (s for s in registration.workshops.all() if s.cancelled_at is None), key=lambda s: (s.starts_at, s.pk)
     )
-    return [
-        {
-            "when": formats.date_format(s.starts_at.astimezone(tz), "D H:i"),
-            "title": s.title,
-            "room": s.room.name if s.room_id else "",
-        }
-        for s in sessions
-    ]
+    return workshop_lines(
+        [(s.starts_at, s.title, s.room.name if s.room_id else "") for s in sessions], registration.conference.tz
+    )
 
 
-def badge_data(badge, questions=None):
+def badge_data(badge, questions=None, workshops=None):
     """Everything one badge prints, as plain data (picklable: batches go to other processes).
 
     ``badge`` has its registration, invitation, organisation and conference
     loaded, the workshops with their rooms prefetched
     (``services.badges_to_print`` does that; otherwise they are queried);
-    ``questions``, the conference's ``on_badge`` questions, saves a query a badge in bulk.
+    ``questions``, the conference's ``on_badge`` questions, saves a query a badge in bulk;
+    ``workshops``, the lines :func:`workshop_lines` makes, when the caller has read them.
     """
     registration = badge.registration
     conference = registration.conference
@@ -244,7 +247,7 @@ def badge_data(badge, questions=None):
         "category_class": f"cat-{category}" if category in CATEGORY_COLOURS else "",
         "conference": _text(conference.name, "conference"),
         "dates": conference_dates(conference),
-        "workshops": _workshops(registration),
+        "workshops": _workshops(registration) if workshops is None else workshops,
         "answers": [{"label": label, "value": value} for label, value in badge_answers(registration, questions)],
     }
 

@@ -23,17 +23,21 @@ row's update is conditional on the file it replaced).
 import hashlib
 import json
 import logging
+import secrets
 from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import FilteredRelation, Prefetch, Q
+from django.utils.dateparse import parse_date
 
-from conference.models import Conference, Session
-from registration.models import Registration
+from conference.models import Conference, Organisation, Session
+from conference.plumbing.compiled import NUMBER_PLACEHOLDER, PLACEHOLDER, CompiledQuery
+from registration.models import Invitation, Registration
 from registration.questions import Question
+from registration.services import TOKEN_RE
 
 from . import rendering
 from .models import Badge
@@ -139,14 +143,14 @@ def _store_many(saved):
             storage.delete(previous)
 
 
-def badge_pdf(badge, design=None):
+def badge_pdf(badge, design=None, workshops=None):
     """One badge's PDF (bytes): the stored one when current, else rendered now and stored.
 
     ``badge`` has its registration, invitation, organisation and conference
     loaded; ``design`` is the conference's ``design_data`` (read when not given).
     """
     design = design or _design(badge.registration.conference)
-    item = rendering.badge_data(badge)
+    item = rendering.badge_data(badge, workshops=workshops)
     fp = fingerprint(item, design)
     if _current(badge, fp):
         pdf = _read(badge)
@@ -155,6 +159,148 @@ def badge_pdf(badge, design=None):
     pdf = rendering.render_document([item], "a6", design=design)
     store(badge, fp, pdf)
     return pdf
+
+
+# --- One badge, on the hot path ------------------------------------------------------------
+#
+# A delegate's link and the door's reprint read everything a stored badge needs in
+# one statement compiled once per process (the ORM took longer to build the four
+# queries than the database to run them), and the workshops in a second.
+
+_REGISTRATION = ("pk", "conference_id", "invitation_id", "status", "first_name", "last_name", "badge_name")
+_REGISTRATION += ("job_title", "answers", "token")
+_RELATED = ("invitation__category", "invitation__organisation_id", "invitation__organisation__name")
+_CONFERENCE = ("name", "slug", "starts_on", "ends_on", "timezone", "colour")
+_BADGE = ("current__id", "current__code", "current__pdf", "current__pdf_fingerprint")
+_DESIGN = ("conference_id", "sides", "layout", "logo", "primary_colour", "category_colours", "show_full_name")
+_DESIGN += ("show_job_title", "show_organisation", "show_answers", "show_workshops", "wifi_network")
+_DESIGN += ("wifi_password", "help_desk", "back_note", "updated_at")
+
+
+def _lookup(key):
+    def build(*values):
+        current = FilteredRelation("badges", condition=Q(badges__revoked_at__isnull=True))
+        registrations = Registration.objects.annotate(current=current).filter(
+            anonymised_at__isnull=True, status=Registration.Status.CONFIRMED
+        )
+        if key == "token":
+            registrations = registrations.filter(token=values[0])
+        else:
+            registrations = registrations.filter(conference__slug=values[0], pk=values[1])
+        return registrations.order_by().values_list(
+            *_REGISTRATION,
+            *_RELATED,
+            *("conference__" + name for name in _CONFERENCE),
+            *_BADGE,
+            *("conference__badge_design__" + name for name in _DESIGN),
+        )[:1]
+
+    return build
+
+
+_BY_TOKEN = CompiledQuery(_lookup("token"))
+_BY_ID = CompiledQuery(_lookup("id"), placeholders=(PLACEHOLDER, NUMBER_PLACEHOLDER))
+_WORKSHOPS = CompiledQuery(
+    lambda registration_id: (
+        Session.objects.filter(attendees__pk=registration_id, cancelled_at__isnull=True)
+        .order_by("starts_at", "pk")
+        .values_list("starts_at", "title", "room__name")
+    ),
+    placeholders=(NUMBER_PLACEHOLDER,),
+)
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else (value or {})
+
+
+def _date(value):
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def _badge_of(row):
+    """The partial Badge (registration, invitation, organisation, conference loaded) and design of a look-up row."""
+    from .models import BadgeDesign
+    from .services import _aware, _cache, partial_instance
+
+    n = len(_REGISTRATION)
+    values = dict(zip(_REGISTRATION, row[:n], strict=True))
+    category, organisation_id, organisation_name = row[n : n + 3]
+    n += 3
+    conference_values = dict(zip(_CONFERENCE, row[n : n + len(_CONFERENCE)], strict=True))
+    n += len(_CONFERENCE)
+    badge_id, code, pdf, fp = row[n : n + 4]
+    design_values = dict(zip(_DESIGN, row[n + 4 :], strict=True))
+    registration = partial_instance(
+        Registration, id=values.pop("pk"), **{**values, "answers": _json(values["answers"])}
+    )
+    conference = partial_instance(
+        Conference,
+        id=registration.conference_id,
+        **{
+            **conference_values,
+            "starts_on": _date(conference_values["starts_on"]),
+            "ends_on": _date(conference_values["ends_on"]),
+        },
+    )
+    invitation = partial_instance(
+        Invitation, id=registration.invitation_id, category=category, organisation_id=organisation_id
+    )
+    _cache(invitation, "organisation", partial_instance(Organisation, id=organisation_id, name=organisation_name))
+    _cache(registration, "invitation", invitation)
+    _cache(registration, "conference", conference)
+    if badge_id is None:
+        return registration, None, None
+    badge = partial_instance(
+        Badge, id=badge_id, registration_id=registration.pk, code=code, pdf=pdf or "", pdf_fingerprint=fp or ""
+    )
+    _cache(badge, "registration", registration)
+    if design_values["conference_id"] is None:
+        design = BadgeDesign(conference=conference, primary_colour=conference.colour or "#1d4ed8")  # as design_of
+    else:
+        for name in ("show_full_name", "show_job_title", "show_organisation", "show_answers", "show_workshops"):
+            design_values[name] = bool(design_values[name])
+        design_values["category_colours"] = _json(design_values["category_colours"])
+        design_values["updated_at"] = _aware(design_values["updated_at"])
+        design = partial_instance(BadgeDesign, **design_values)
+    return registration, badge, design
+
+
+def _found(row, token=None):
+    if row is None:
+        return None
+    registration, badge, design = _badge_of(row)
+    if token is not None and not secrets.compare_digest(registration.token.encode(), token.encode()):
+        return None
+    if badge is None:  # never issued: the caller issues it
+        return None
+    return badge, design
+
+
+def current_by_token(token):
+    """``(badge, design)`` of the confirmed delegate whose personal link this is, in one statement; None when
+    the link names no confirmed delegate with an issued badge (the caller then takes the general path)."""
+    if not isinstance(token, str) or not TOKEN_RE.match(token):
+        return None
+    return _found(_BY_TOKEN.fetchone(token), token)
+
+
+def current_by_id(slug, registration_id):
+    """``(badge, design)`` of conference ``slug``'s confirmed delegate ``registration_id`` (as by token)."""
+    if not isinstance(registration_id, int) or not 0 < registration_id < 2**31:
+        return None
+    return _found(_BY_ID.fetchone(slug, registration_id))
+
+
+def served_pdf(badge, design):
+    """The PDF of a badge found by :func:`current_by_token` or :func:`current_by_id` (its workshops read here)."""
+    from .design import design_data
+    from .services import _aware
+
+    registration = badge.registration
+    rows = [(_aware(starts_at), title, room) for starts_at, title, room in _WORKSHOPS.fetchall(registration.pk)]
+    lines = rendering.workshop_lines(rows, registration.conference.tz)
+    return badge_pdf(badge, design_data(design), workshops=lines)
 
 
 def on_badge_questions(conference_id):

@@ -20,12 +20,17 @@ from .models import BadgePrintJob
 
 def my_badge(request, token):
     """The delegate's badge (PDF) from their personal link; a friendly 404 page when there is none."""
-    registration = registration_by_token(token)
-    if registration is None or registration.status != Registration.Status.CONFIRMED:
-        return render(request, "badges/no_badge.html", {"registration": registration}, status=404)
-    badge = services.current_badge(registration)
-    badge.registration = registration
-    response = HttpResponse(stored.badge_pdf(badge), content_type="application/pdf")
+    found = stored.current_by_token(token)  # the common case: one statement, the stored PDF
+    if found is not None:
+        pdf = stored.served_pdf(*found)
+    else:
+        registration = registration_by_token(token)
+        if registration is None or registration.status != Registration.Status.CONFIRMED:
+            return render(request, "badges/no_badge.html", {"registration": registration}, status=404)
+        badge = services.current_badge(registration)
+        badge.registration = registration
+        pdf = stored.badge_pdf(badge)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="badge.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

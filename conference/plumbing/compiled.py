@@ -37,15 +37,22 @@ class CompiledQuery:
             compiled = self._compiled[connection.vendor] = (sql, params)
         return compiled
 
-    def fetchone(self, *values):
+    def _run(self, cursor, values):
         sql, params = self._sql()
         position = {placeholder: i for i, placeholder in enumerate(self._placeholders)}
+        cursor.execute(
+            sql, [values[position[param]] if _is_placeholder(param, position) else param for param in params]
+        )
+
+    def fetchone(self, *values):
         with connection.cursor() as cursor:
-            cursor.execute(
-                sql,
-                [values[position[param]] if _is_placeholder(param, position) else param for param in params],
-            )
+            self._run(cursor, values)
             return cursor.fetchone()
+
+    def fetchall(self, *values):
+        with connection.cursor() as cursor:
+            self._run(cursor, values)
+            return cursor.fetchall()
 
 
 def _is_placeholder(param, position):

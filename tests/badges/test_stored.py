@@ -298,3 +298,41 @@ def test_two_renders_racing_leave_one_file_named_by_the_row():
     assert stored_badge(registration).pdf.name == winner
     _, files = Badge._meta.get_field("pdf").storage.listdir(folder)
     assert [f for f in files if f.startswith(badge.code)] == [winner.rsplit("/", 1)[1]]
+
+
+def test_the_one_statement_lookup_reads_what_the_general_path_reads(client, django_assert_max_num_queries):
+    """The delegate's link and the door find a badge in one statement (and its workshops in a second); what they
+    read fingerprints the same as the bulk print's reading, so neither path re-renders what the other stored."""
+    from tests.badges.test_design import png_bytes, upload
+    from tests.factories import QuestionFactory, WorkshopFactory, at
+
+    conference = ConferenceFactory(name="Ünïcode Conference 2027")
+    question = QuestionFactory(conference=conference, label="Pronouns", on_badge=True)
+    registration = delegate(conference, first="Zoë", last="Ångström", answers={str(question.pk): "she/her"})
+    workshop = WorkshopFactory(conference=conference, title="Soldering 101", starts_at=at(conference, 10))
+    registration.workshops.add(workshop)
+    designs.save_design(
+        conference, logo=upload("logo.png", png_bytes()), category_colours={"company": "#123456"}, back_note="Hi"
+    )
+    print_all(conference)  # the general path stores it
+    printed = stored_badge(registration)
+
+    badge, design = stored.current_by_token(registration.token)
+    with django_assert_max_num_queries(2):  # the workshops and the badge's questions; the stored file is current
+        pdf = stored.served_pdf(badge, design)
+
+    assert stored_badge(registration).pdf.name == printed.pdf.name  # not rendered again
+    assert pdf == stored_bytes(printed)
+    text = "\n".join(page_texts(pdf))
+    assert "she/her" in text and "Soldering 101" in text and "Zoë" in text
+    assert stored.current_by_id(conference.slug, registration.pk)[0].code == printed.code
+    assert stored.current_by_token(registration.token[:-1] + "x") is None
+    assert stored.current_by_id("another-conference", registration.pk) is None
+
+
+def test_the_delegates_link_serves_a_stored_badge_in_two_statements(client, django_assert_max_num_queries):
+    registration = delegate()
+    client.get(f"/my/{registration.token}/badge.pdf")
+    with django_assert_max_num_queries(2):
+        response = client.get(f"/my/{registration.token}/badge.pdf")
+    assert qr_codes(response.content)[0][0] == stored_badge(registration).code
