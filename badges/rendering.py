@@ -11,12 +11,12 @@ the profile):
 - The stylesheet is parsed once per process against one shared
   ``FontConfiguration`` (fontconfig's font lookups stay cached between
   documents). Images are not cached across documents: every QR code differs.
-- Many badges are many pages of ONE document (fonts embedded once per
-  document, not once per badge). Bulk runs render batches of
-  ``BATCH_SIZE`` badges, in a pool of processes when there are several
-  batches (``badges.pool``: started by a forkserver, so it is safe in a
-  threaded server), and merge the batch PDFs with pypdf: the layout in
-  memory is one batch's, and the merge keeps about 20 KiB of PDF objects a page.
+- Each badge is its own document (``badges.stored`` keeps each badge's PDF
+  and serves it until what it shows changes; ``badges.sheets`` merges the
+  stored pages). Many badges to render are batches of ``BATCH_SIZE``
+  badges, in a pool of processes when there are several batches
+  (``badges.pool``: started by a forkserver, so it is safe in a threaded
+  server).
 - The design (``badges.design``) reaches the renderer as plain data once a
   document; its colours are a small stylesheet parsed once per design and
   process, its logo a PNG already scaled to the size it prints.
