@@ -57,6 +57,8 @@ from django.utils import formats
 from registration.models import CATEGORY_COLOURS, Category
 from registration.questions import badge_answers
 
+from . import qrmask
+
 logger = logging.getLogger(__name__)
 
 LAYOUTS = ("a6", "a4")
@@ -256,6 +258,7 @@ def qr_markup(code, qr_format=None):
     qr_format = qr_format or QR_FORMAT
     if qr_format not in QR_FORMATS:
         raise ValueError(f"unknown QR format {qr_format!r}")
+    qrmask.install()  # segno's choice of mask, made faster
     qr = segno.make(code, error="m", micro=False)
     modules = qr.symbol_size(scale=1, border=QR_BORDER)[0]
     if qr.version == 2:
