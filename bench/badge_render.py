@@ -3,6 +3,9 @@
     .venv/bin/python bench/badge_render.py                   # this tree
     .venv/bin/python bench/badge_render.py --tree /tmp/base  # another checkout (e.g. `git archive` of a commit)
     .venv/bin/python bench/badge_render.py --profile single  # pyinstrument of 100 one-badge documents
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.out \
+        .venv/bin/python bench/badge_render.py --callgrind single --n 10  # instructions: "Collected" / 10
+                                                # (--batch: one document of --n badges)
 
 What it measures, in CPU time (``time.process_time``: other people's load on
 a shared machine does not count, only what this process does), for the
@@ -17,6 +20,13 @@ No database: the delegates are unsaved model objects (as the design page's
 preview samples are), so only the renderer is timed. ``--tree`` imports
 ``badges.rendering`` from another checkout, so a commit before a change can
 be measured in the same sitting, interleaved with ``--rounds``.
+
+On a machine shared with other work, CPU time still varies with the load
+(caches, hyperthreads); ``--callgrind`` counts instructions instead, which
+repeat to a fraction of a percent whatever the load: run under valgrind with
+instrumentation off at the start, it switches it on (``callgrind_control``)
+only around ``--n`` one-badge documents after eight warm-up renders, so
+valgrind's "Collected" divided by ``--n`` is the instructions a badge.
 """
 
 import argparse
@@ -25,6 +35,7 @@ import hashlib
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -142,6 +153,26 @@ def profile(sides, interval=0.0002):
     print(profiler.output_text(unicode=False, color=False, show_all=False))
 
 
+def callgrind(sides, n, batch):
+    """Render ``n`` one-badge documents (or one document of ``n`` badges) with callgrind's instrumentation on
+    (after a warm-up with it off)."""
+    from badges import rendering
+
+    data = items(n + 8)
+    design = designs()[sides]
+    for item in data[n:]:
+        rendering.render_document([item], design=design)
+    subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], capture_output=True, check=False)
+    if batch:
+        rendering.render_document(data[:n], design=design)
+    else:
+        for item in data[:n]:
+            rendering.render_document([item], design=design)
+    subprocess.run(["callgrind_control", "-i", "off", str(os.getpid())], capture_output=True, check=False)
+    what = f"one document of {n} badges" if batch else f"{n} one-badge documents"
+    print(f"{what}, {sides}-sided: divide valgrind's 'Collected' by {n}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tree", default=str(Path(__file__).resolve().parent.parent), help="checkout to import")
@@ -149,8 +180,13 @@ def main():
     parser.add_argument("--batches", type=int, default=2, help="batches of 100 a round and design")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--profile", choices=("single", "double"), help="pyinstrument of 100 one-badge documents")
+    parser.add_argument("--callgrind", choices=("single", "double"), help="under valgrind: count instructions")
+    parser.add_argument("--batch", action="store_true", help="with --callgrind: one document of --n badges")
     args = parser.parse_args()
     setup(Path(args.tree).resolve())
+    if args.callgrind:
+        callgrind(args.callgrind, args.n, args.batch)
+        return
     if args.profile:
         profile(args.profile)
         return
