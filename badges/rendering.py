@@ -7,9 +7,11 @@ the profiles; ``bench/badge_render.py`` measures it):
   took before issue 17's render work (single-sided; double-sided ~75 %). What
   is left, single-sided: WeasyPrint's layout (Python; mostly the
   absolutely positioned blocks and the ~7 lines of text Pango shapes) about
-  40 %, drawing the page and writing the PDF about 25 % (embedding two
-  subset fonts, regular and bold, ~7 %), building boxes and the cascade
-  about 15 %, the QR code and the template about 7 %.
+  40 %, drawing the page and writing the PDF about 30 % (subsetting and
+  embedding two fonts, regular and bold, ~10 %), building boxes and the
+  cascade about 15 %, the QR code (segno) and the template about 10 %.
+  Tried and not kept: one stylesheet instead of two (no gain), a Latin-only
+  font stack (-1 %), uncompressed PDF streams (-3 %, for larger files).
 - WeasyPrint's full HTML5 user-agent stylesheet is not used: ``ua.css``
   (beside the templates) holds its rules for the elements a badge uses, with
   the same values, so the cascade and the 16 page-margin boxes of every page
