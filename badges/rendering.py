@@ -1,13 +1,31 @@
 """Badges as PDF: WeasyPrint renders ``templates/badges/badge.html``.
 
 Where the time goes, and what this module does about it (bench/README.md has
-the profile):
+the profiles; ``bench/badge_render.py`` measures it):
 
+- A badge alone (one document) is now about 73 % of the instructions it
+  took before issue 17's render work (single-sided; double-sided ~75 %). What
+  is left, single-sided: WeasyPrint's layout (Python; mostly the
+  absolutely positioned blocks and the ~7 lines of text Pango shapes) about
+  40 %, drawing the page and writing the PDF about 30 % (subsetting and
+  embedding two fonts, regular and bold, ~10 %), building boxes and the
+  cascade about 15 %, the QR code (segno) and the template about 10 %.
+  Tried and not kept: one stylesheet instead of two (no gain), a Latin-only
+  font stack (-1 %), uncompressed PDF streams (-3 %, for larger files).
+- WeasyPrint's full HTML5 user-agent stylesheet is not used: ``ua.css``
+  (beside the templates) holds its rules for the elements a badge uses, with
+  the same values, so the cascade and the 16 page-margin boxes of every page
+  cost a fraction (``BadgeHTML``). The templates are well-formed XML, parsed
+  by expat instead of tinyhtml5 (Python), with no whitespace between tags.
+  tests/badges/test_rendering_equivalence.py checks every page prints pixel
+  for pixel what WeasyPrint's standard path prints.
+- The QR code's mask is still the one of lowest penalty (ISO 18004), chosen
+  by ``badges.qrmask`` with the same result as segno's code in a tenth of
+  its time.
 - Embedding fonts is what made a naive badge slow (~500 ms). With
   ``libharfbuzz-subset0`` installed WeasyPrint subsets with HarfBuzz instead
   of fontTools, and ``full_fonts`` stays off, so a badge embeds only the
-  glyphs it prints: a Latin badge is ~20 ms of CPU in all, two thirds of it
-  WeasyPrint's cascade and layout.
+  glyphs it prints.
 - The stylesheet is parsed once per process against one shared
   ``FontConfiguration`` (fontconfig's font lookups stay cached between
   documents). Images are not cached across documents: every QR code differs.
@@ -47,6 +65,7 @@ import math
 import os
 import unicodedata
 from pathlib import Path
+from xml.etree import ElementTree
 
 import segno
 from django.conf import settings
@@ -56,7 +75,7 @@ from django.utils import formats
 from registration.models import CATEGORY_COLOURS, Category
 from registration.questions import badge_answers
 
-from . import sheets
+from . import qrmask, sheets
 
 logger = logging.getLogger(__name__)
 
@@ -261,6 +280,7 @@ def qr_markup(code, qr_format=None):
     qr_format = qr_format or QR_FORMAT
     if qr_format not in QR_FORMATS:
         raise ValueError(f"unknown QR format {qr_format!r}")
+    qrmask.install()  # segno's choice of mask, made faster
     qr = segno.make(code, error="m", micro=False)
     modules = qr.symbol_size(scale=1, border=QR_BORDER)[0]
     if qr.version == 2:
@@ -269,7 +289,7 @@ def qr_markup(code, qr_format=None):
         width_mm = modules * QR_MODULE_MM
         css_class, style = "qr", f' style="width:{width_mm:.2f}mm;height:{width_mm:.2f}mm"'
     if qr_format == "png":
-        return f'<img class="{css_class}"{style} alt="" src="{qr.png_data_uri(scale=1, border=QR_BORDER)}">'
+        return f'<img class="{css_class}"{style} alt="" src="{qr.png_data_uri(scale=1, border=QR_BORDER)}"/>'
     svg = qr.svg_inline(scale=1, border=QR_BORDER, omitsize=True, svgclass=css_class)
     return svg.replace("<svg ", f"<svg{style} ", 1) if style else svg
 
@@ -320,6 +340,56 @@ def _fetcher_class():
     return BadgeFetcher
 
 
+def _xml_root(markup):
+    """The badge document's element tree parsed by expat, or None when expat refuses the markup.
+
+    The badge templates are well-formed XML as well as HTML, and expat (C)
+    parses them about ten times faster than tinyhtml5 (WeasyPrint's HTML5
+    parser, in Python). Markup that is not XML goes to tinyhtml5: inline SVG
+    QR codes (their namespace), or a character XML forbids (a control
+    character in a delegate's name).
+    """
+    if "<svg" in markup:
+        return None
+    try:
+        return ElementTree.fromstring(markup)
+    except ElementTree.ParseError:
+        return None
+
+
+def _html_class():
+    import cssselect2
+    from weasyprint import HTML
+
+    class BadgeHTML(HTML):
+        """A badge document: WeasyPrint's HTML, parsed by expat, with a user-agent stylesheet of only what a badge uses.
+
+        WeasyPrint's own (``html5_ua.css``: hundreds of rules for every HTML
+        element, forms, tables, and the 16 page-margin boxes) is matched
+        against every element and page of every document. ``ua.css`` keeps
+        its rules for the elements the badge templates use, with the same
+        values, so the cascade gives the same result at a fraction of the
+        cost (tests/badges/test_rendering_equivalence.py compares the pixels).
+        """
+
+        def __init__(self, string, base_url, url_fetcher):
+            root = _xml_root(string)
+            if root is None:
+                super().__init__(string=string, base_url=base_url, url_fetcher=url_fetcher)
+                return
+            # What HTML.__init__ (WeasyPrint 70) sets, from expat's tree instead of tinyhtml5's.
+            self.base_url = base_url
+            self.url_fetcher = url_fetcher
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+            self.etree_element = self.wrapper_element.etree_element
+
+        def _ua_stylesheets(self, forms=False):
+            return [_weasy()["ua"]]
+
+    return BadgeHTML
+
+
 def _weasy():
     """This process's WeasyPrint objects: the font configuration, the parsed stylesheet, the designs' rules.
 
@@ -332,13 +402,16 @@ def _weasy():
         from weasyprint.text.fonts import FontConfiguration
 
         font_config = FontConfiguration()
-        source = (Path(settings.BASE_DIR) / "templates" / "badges" / "badge.css").read_text()
+        templates = Path(settings.BASE_DIR) / "templates" / "badges"
+        source = (templates / "badge.css").read_text()
         for placeholder, stack in font_stacks().items():
             source = source.replace(placeholder, ", ".join(f'"{n}"' if " " in n else n for n in stack))
         source += "\n" + generated_css()
         state = {
             "font_config": font_config,
             "css": CSS(string=source, font_config=font_config),
+            "ua": CSS(string=(templates / "ua.css").read_text(), font_config=font_config),
+            "html_class": _html_class(),
             "fetcher": _fetcher_class()(),
             "designs": {},
         }
@@ -392,11 +465,9 @@ def render_document(items, layout="a6", qr_format=None, design=None):
     WeasyPrint draws the badges as A6 pages (an A5 page a fold-over); ``a4``
     places those pages four a sheet (:mod:`badges.sheets`).
     """
-    from weasyprint import HTML
-
     state = _weasy()
     design = design or default_design()
-    html = HTML(
+    html = state["html_class"](
         string=render_html(items, "a6", qr_format, design),
         base_url=str(settings.BASE_DIR),
         url_fetcher=state["fetcher"],

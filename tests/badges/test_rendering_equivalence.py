@@ -1,0 +1,103 @@
+"""The cheaper render prints exactly what WeasyPrint's standard path prints.
+
+``badges.rendering`` parses the badge markup with expat, drops whitespace
+between tags and gives WeasyPrint a user-agent stylesheet of only the rules
+the badge's elements use (``templates/badges/ua.css``). Each page of such a
+PDF must be, pixel for pixel, the page WeasyPrint makes from the same badges
+with its own HTML5 parser, its full ``html5_ua.css`` and the markup's
+whitespace back between every pair of tags: every side, layout and design
+option, right-to-left and CJK names, answers, workshops and a logo.
+"""
+
+import base64
+import io
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageChops
+
+from badges import rendering, services
+from tests.factories import ConferenceFactory, InvitationFactory, OrganisationFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+NAMES = [
+    ("Maximiliane Wilhelmina", "von Hohenzollern-Sigmaringen", "Black Country Innovative Manufacturing Organisation"),
+    ("ليلى", "عبد الله", "جامعة القاهرة"),
+    ("さくら", "山田", "東京大学"),
+]
+
+
+def logo_uri():
+    image = Image.new("RGB", (120, 40), (200, 30, 30))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def items():
+    conference = ConferenceFactory()
+    result = []
+    for first, last, org in NAMES:
+        invitation = InvitationFactory(conference=conference, organisation=OrganisationFactory(name=org))
+        registration = RegistrationFactory(
+            invitation=invitation, first_name=first, last_name=last, badge_name=first, job_title="Research Fellow"
+        )
+        data = rendering.badge_data(services.current_badge(registration))
+        data["answers"] = [{"label": "Pronouns", "value": "she/her"}, {"label": "Diet", "value": "vegan"}]
+        data["workshops"] = [{"when": "Thu 10:00", "title": "Securing the supply chain", "room": "Hall 3"}]
+        result.append(data)
+    return result
+
+
+def reference_pdf(badges, layout, design):
+    """WeasyPrint's standard path: its HTML5 parser and user-agent stylesheet, whitespace between all tags."""
+    from weasyprint import HTML
+
+    state = rendering.weasy_state()
+    markup = rendering.render_html(badges, layout, design=design).replace("><", ">\n  <")
+    html = HTML(string=markup, base_url="/", url_fetcher=state["fetcher"])
+    sheets = [state["css"], rendering._design_stylesheet(state, design)]
+    return html.write_pdf(stylesheets=sheets, font_config=state["font_config"])
+
+
+def pages(pdf, dpi=110):
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [document[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in range(len(document))]
+    finally:
+        document.close()
+
+
+# A4 sheets are these A6 pages placed by badges.sheets (tests/badges/test_sides_and_design.py).
+@pytest.mark.parametrize("layout", ["a6"])
+@pytest.mark.parametrize("sides", rendering.SIDES)
+def test_every_page_is_pixel_for_pixel_what_weasyprints_standard_path_prints(layout, sides):
+    design = {
+        **rendering.default_design(),
+        "sides": sides,
+        "logo": logo_uri(),
+        "show_answers": True,
+        "show_workshops": True,
+        "wifi_network": "COG-Guest",
+        "wifi_password": "birmingham27",
+        "help_desk": "Foyer, by the cloakroom",
+        "back_note": "Keep your badge visible at all times.",
+    }
+    badges = items()
+    ours = pages(rendering.render_document(badges, layout, design=design))
+    reference = pages(reference_pdf(badges, layout, design))
+    assert len(ours) == len(reference) >= 1
+    for number, (mine, theirs) in enumerate(zip(ours, reference, strict=True), start=1):
+        assert mine.size == theirs.size
+        assert ImageChops.difference(mine, theirs).getbbox() is None, f"page {number} differs"
+    # Not trivially equal: the pages carry ink (names, QR codes, bands).
+    assert ImageChops.difference(ours[0], Image.new("RGB", ours[0].size, "white")).getbbox() is not None
+
+
+def test_markup_expat_refuses_still_renders_through_the_html5_parser():
+    registration = RegistrationFactory(first_name="Ada\x0bLovelace", badge_name="Ada\x0b")
+    data = rendering.badge_data(services.current_badge(registration))
+    assert rendering._xml_root(rendering.render_html([data])) is None
+    pdf = rendering.render_document([data])
+    assert len(pages(pdf)) == 2
