@@ -44,7 +44,7 @@ from .models import Badge
 
 logger = logging.getLogger(__name__)
 
-RENDER_FILES = ("badge.html", "_badge.html", "_back.html", "badge.css")
+RENDER_FILES = ("badge.html", "_badge.html", "_back.html", "badge.css", "ua.css")
 PROGRESS_EVERY = 100  # badges between two progress reports of a bulk print
 _revision = {}
 
