@@ -140,7 +140,9 @@ def badge_design(request, slug):
 
 def _design_for_preview(conference, params):
     """``(design, questions)``: the saved design with the unsaved choices in ``params`` (the form's fields) over
-    it, as plain data, and the questions whose answers print (None: those saved); None when a choice is not valid.
+    it, as plain data, and the questions whose answers print (None: those saved).
+
+    A choice that is not valid raises ``DesignError`` (``invalid_choices``) naming the field and what to do.
     """
     saved = designs.design_of(conference)
     data = designs.design_data(saved)
@@ -156,7 +158,11 @@ def _design_for_preview(conference, params):
         merged.update({name: params.getlist(name) if name == "print_questions" else params[name] for name in params})
         form = DesignForm(merged, questions=asked)
     if not form.is_valid():
-        return None
+        problems = [
+            f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+            for name, errors in form.errors.items()
+        ]
+        raise designs.DesignError(" ".join(problems), code="invalid_choices")
     values = form.design_values()
     colours = values.pop("category_colours")
     chosen = set(values.pop("badge_questions"))
@@ -182,16 +188,13 @@ def _chosen_for_preview(conference, request):
     params = (request.POST if request.method == "POST" else request.GET).copy()
     for name in ("v", "csrfmiddlewaretoken"):
         params.pop(name, None)
-    chosen = _design_for_preview(conference, params)
-    if chosen is None:
-        return _refused(designs.DesignError("Some of these choices are not valid.", code="invalid_choices"))
-    design, questions = chosen
     upload = request.FILES.get("logo")
-    if upload is not None:
-        try:
+    try:
+        design, questions = _design_for_preview(conference, params)
+        if upload is not None:
             design = {**design, "logo": designs.preview_logo(upload)}
-        except designs.DesignError as exc:
-            return _refused(exc)
+    except designs.DesignError as exc:
+        return _refused(exc)
     return design, questions
 
 

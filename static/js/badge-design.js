@@ -126,7 +126,7 @@ async function redraw() {
     showLogoError(refusal.detail);
     state.textContent = "This logo cannot be used: the preview shows the last one that could.";
   } else {
-    state.textContent = "Some choices are not valid yet: the preview shows the last valid ones.";
+    state.textContent = `The preview shows the last valid choices. ${refusal.detail}`;
   }
 }
 

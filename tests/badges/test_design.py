@@ -281,7 +281,12 @@ def test_preview_follows_unsaved_choices_in_the_query(client, organiser):
 def test_preview_refuses_bad_choices_and_unknown_samples(client, organiser):
     conference = ConferenceFactory()
     client.force_login(organiser)
-    assert client.get(f"{design_url(conference)}preview/cjk-front.png", {"primary_colour": "x"}).status_code == 400
+    refused = client.get(f"{design_url(conference)}preview/cjk-front.png", {"primary_colour": "x"})
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "detail": "Main colour: Give the colour as #RRGGBB, for example #1d4ed8.",
+        "code": "invalid_choices",
+    }
     assert client.get(f"{design_url(conference)}preview/nobody-front.png").status_code == 404
     assert client.get(f"{design_url(conference)}preview/cjk-inside.png").status_code == 404
 
