@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from conference.plumbing.errors import ServiceError
+from registration import questions
 from registration.models import CATEGORY_COLOURS, Category
 
 from . import stored
@@ -235,11 +236,16 @@ DESIGN_FIELDS = (
 )
 
 
-def save_design(conference, *, logo=None, remove_logo=False, category_colours=None, **values):
+def save_design(conference, *, logo=None, remove_logo=False, category_colours=None, badge_questions=None, **values):
     """Store the conference's design; returns it. ``logo``: an uploaded file (checked by :func:`clean_logo`).
 
-    Every value is checked before anything is written, so a refused logo or
-    colour changes nothing.
+    ``badge_questions``: the ids of the questions whose answers print (the
+    design page's list); given, exactly those print (each question's
+    ``on_badge``, through ``registration.questions.set_on_badge``) and the
+    design shows answers, so the list alone decides.
+
+    Every value is checked before anything is written, so a refused logo,
+    colour or question changes nothing.
     """
     unknown = set(values) - set(DESIGN_FIELDS)
     if unknown:
@@ -258,8 +264,15 @@ def save_design(conference, *, logo=None, remove_logo=False, category_colours=No
                 raise DesignError(f"“{category}” is not a category.", code="invalid_category")
             colours[category] = _check_colour(colour, category)
     logo_png = clean_logo(logo) if logo is not None else None
+    if badge_questions is not None:
+        values["show_answers"] = True
     with transaction.atomic():
         design = BadgeDesign.objects.select_for_update().filter(conference=conference).first() or design_of(conference)
+        if badge_questions is not None:  # first: a refusal here rolls back before a logo file is written
+            try:
+                questions.set_on_badge(conference, badge_questions)
+            except questions.QuestionInvalid as exc:
+                raise DesignError(exc.errors["on_badge"], code="invalid_question") from exc
         for name, value in values.items():
             setattr(design, name, value)
         if colours is not None:
@@ -300,6 +313,18 @@ def copy_design_when_copied(sender, source, target, **kwargs):
 _logo_cache = {}  # (logo name, design's updated_at) -> data URI
 
 
+def _png_uri(png):
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def preview_logo(upload):
+    """An uploaded logo as the badge would print it once saved (a ``data:`` URI), stored nowhere.
+
+    The same checks as saving (:func:`clean_logo`): a refused file raises ``DesignError`` (``invalid_logo``).
+    """
+    return _png_uri(clean_logo(upload))
+
+
 def _logo_uri(design):
     if not design.logo:
         return ""
@@ -308,7 +333,7 @@ def _logo_uri(design):
     if uri is None:
         try:
             with design.logo.open("rb") as logo:
-                uri = "data:image/png;base64," + base64.b64encode(logo.read()).decode()
+                uri = _png_uri(logo.read())
         except OSError:
             uri = ""  # a logo file lost from storage: print without it rather than fail
         if len(_logo_cache) > 32:

@@ -3,7 +3,9 @@
 The preview shows the names that test a design hardest: the longest name,
 a right-to-left name and a CJK name among the conference's confirmed
 delegates; for any of those the conference lacks, a sample delegate made in
-memory (never saved) takes its place.
+memory (never saved) takes its place, with a made-up answer to each question
+its category is asked (``registration.questions.sample_answers``), so the
+organiser sees where answers print.
 """
 
 import io
@@ -13,6 +15,7 @@ from django.db.models.functions import Length
 
 from conference.models import Organisation
 from registration.models import Invitation, Registration
+from registration.questions import sample_answers
 
 from .models import Badge
 from .rendering import badge_data, render_document
@@ -49,6 +52,7 @@ def _sample(conference, kind):
         badge_name=badge_name,
         job_title=job,
         status=Registration.Status.CONFIRMED,
+        answers=sample_answers(conference, category),
     )
     return Badge(registration=registration)
 
@@ -80,19 +84,23 @@ def preview_badges(conference):
     return badges
 
 
-def preview_pdf(conference, design, kinds=KINDS):
-    """The preview badges of ``kinds`` in ``design`` (plain data), one PDF on A6 pages."""
+def preview_pdf(conference, design, kinds=KINDS, questions=None):
+    """The preview badges of ``kinds`` in ``design`` (plain data), one PDF on A6 pages.
+
+    ``questions``: those whose answers print (unsaved choices); None, the
+    questions marked ``on_badge``.
+    """
     badges = preview_badges(conference)
-    return render_document([badge_data(badges[kind]) for kind in kinds], "a6", design=design)
+    return render_document([badge_data(badges[kind], questions=questions) for kind in kinds], "a6", design=design)
 
 
-def preview_png(conference, design, kind, side, dpi=110):
+def preview_png(conference, design, kind, side, dpi=110, questions=None):
     """One side (``front`` or ``back``) of one preview badge as PNG bytes (a single-sided design's back too)."""
     import pypdfium2 as pdfium
 
     if design["sides"] == "single" and side == "back":
         design = {**design, "sides": "double"}
-    pdf = preview_pdf(conference, design, kinds=(kind,))
+    pdf = preview_pdf(conference, design, kinds=(kind,), questions=questions)
     document = pdfium.PdfDocument(pdf)
     try:
         page_index = 1 if side == "back" and design["sides"] == "double" else 0

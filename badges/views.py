@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from conference.models import Conference
 from conference.plumbing.access import organiser_required
 from registration.models import Category, Registration
+from registration.questions import questions_of
 from registration.services import registration_by_token
 
 from . import design as designs
@@ -130,75 +131,122 @@ def _previews(conference, saved, query=""):
     ]
 
 
+ERROR_FIELDS = {"invalid_logo": "logo", "invalid_question": "print_questions"}
+
+
 @organiser_required
 @require_http_methods(["GET", "POST"])
 def badge_design(request, slug):
     """The conference's badge design: a form of choices, and the badges of real delegates drawn in it."""
     conference = get_object_or_404(Conference, slug=slug)
     saved = designs.design_of(conference)
+    asked = questions_of(conference)
     status = 200
     if request.method == "POST":
-        form = DesignForm(request.POST, request.FILES)
+        form = DesignForm(request.POST, request.FILES, questions=asked)
         if form.is_valid():
             try:
                 designs.save_design(conference, logo=form.cleaned_data["logo"], **form.design_values())
             except designs.DesignError as exc:
-                form.add_error("logo" if exc.code == "invalid_logo" else None, exc.message)
+                form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
             else:
                 messages.success(request, "Badge design saved.")
                 return redirect("organiser-badge-design", slug=conference.slug)
         status = 400
     else:
-        form = DesignForm(initial=DesignForm.initial_of(saved, designs.category_colours(saved)))
+        form = DesignForm(initial=DesignForm.initial_of(saved, designs.category_colours(saved), asked), questions=asked)
     context = {"conference": conference, "form": form, "design": saved, "previews": _previews(conference, saved)}
     return render(request, "badges/design.html", context, status=status)
 
 
 def _design_for_preview(conference, params):
-    """The saved design with the unsaved choices in ``params`` (the form's fields) over it, as plain data."""
+    """``(design, questions)``: the saved design with the unsaved choices in ``params`` (the form's fields) over
+    it, as plain data, and the questions whose answers print (None: those saved).
+
+    A choice that is not valid raises ``DesignError`` (``invalid_choices``) naming the field and what to do.
+    """
     saved = designs.design_of(conference)
     data = designs.design_data(saved)
     if not params:
-        return data
+        return data, None
     # The page's script sends the whole form (an unticked box is then absent: off); a partial query
     # (a hand-made link) changes only what it names.
-    initial = DesignForm.initial_of(saved, designs.category_colours(saved))
-    form = DesignForm(params if "sides" in params else {**initial, **params.dict()})
+    asked = questions_of(conference)
+    if "sides" in params:
+        form = DesignForm(params, questions=asked)
+    else:
+        merged = DesignForm.initial_of(saved, designs.category_colours(saved), asked)
+        merged.update({name: params.getlist(name) if name == "print_questions" else params[name] for name in params})
+        form = DesignForm(merged, questions=asked)
     if not form.is_valid():
-        return None
+        problems = [
+            f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+            for name, errors in form.errors.items()
+        ]
+        raise designs.DesignError(" ".join(problems), code="invalid_choices")
     values = form.design_values()
     colours = values.pop("category_colours")
-    values.pop("remove_logo")
+    chosen = set(values.pop("badge_questions"))
+    if values.pop("remove_logo"):
+        data["logo"] = ""
     values.pop("layout")
     data.update(values)
     data["category_colours"] = colours
+    data["show_answers"] = True  # the list of questions alone decides, as when saved from the page
     data["key"] = f"preview:{sorted(colours.items())}:{values['primary_colour']}"
-    return data
+    return data, [q for q in asked if q.pk in chosen]
+
+
+def _refused(error):
+    """A preview's refusal: 400 with the sentence to show (``{"detail", "code"}``, as the API answers)."""
+    return JsonResponse(error.as_dict(), status=400)
+
+
+def _chosen_for_preview(conference, request):
+    """``(design, questions)`` a preview draws: the form's choices in the query (GET) or the posted form, with
+    a logo file picked and not saved (POST, checked as saving would); or the 400 answer saying what is wrong.
+    """
+    params = (request.POST if request.method == "POST" else request.GET).copy()
+    for name in ("v", "csrfmiddlewaretoken"):
+        params.pop(name, None)
+    upload = request.FILES.get("logo")
+    try:
+        design, questions = _design_for_preview(conference, params)
+        if upload is not None:
+            design = {**design, "logo": designs.preview_logo(upload)}
+    except designs.DesignError as exc:
+        return _refused(exc)
+    return design, questions
 
 
 @organiser_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def badge_design_preview(request, slug, kind, side):
-    """One side of one preview badge as a PNG: the saved design, or the form's unsaved choices in the query."""
+    """One side of one preview badge as a PNG, stored nowhere: the saved design, the form's unsaved choices in
+    the query (GET), or the whole form posted with a logo file not yet saved (POST, CSRF-checked)."""
     conference = get_object_or_404(Conference, slug=slug)
     if kind not in preview.KINDS or side not in SIDE_NAMES:
         raise Http404("No such preview.")
-    params = request.GET.copy()
-    params.pop("v", None)
-    design = _design_for_preview(conference, params)
-    if design is None:
-        return HttpResponse("Some of these choices are not valid.", status=400, content_type="text/plain")
-    response = HttpResponse(preview.preview_png(conference, design, kind, side), content_type="image/png")
-    response["Cache-Control"] = "private, max-age=60"
+    chosen = _chosen_for_preview(conference, request)
+    if isinstance(chosen, HttpResponse):
+        return chosen
+    design, questions = chosen
+    png = preview.preview_png(conference, design, kind, side, questions=questions)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=60" if request.method == "GET" else "no-store"
     return response
 
 
 @organiser_required
 @require_GET
 def badge_design_preview_pdf(request, slug):
-    """The preview badges in the saved design, as the PDF that would be printed."""
+    """The preview badges as the PDF that would be printed: the saved design, or the form's choices in the query."""
     conference = get_object_or_404(Conference, slug=slug)
-    pdf = preview.preview_pdf(conference, designs.design_data(designs.design_of(conference)))
+    chosen = _chosen_for_preview(conference, request)
+    if isinstance(chosen, HttpResponse):
+        return chosen
+    design, questions = chosen
+    pdf = preview.preview_pdf(conference, design, questions=questions)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="badge-preview-{conference.slug}.pdf"'
     return response

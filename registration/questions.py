@@ -12,7 +12,10 @@ The one home of every rule about questions (see docs/architecture.md):
   a choice that is offered, the right type). ``DelegateForm`` calls it, so the
   RSVP page, the RSVP API and ``/my/<token>/`` answer alike;
 - how an answer reads (:func:`display_answer`), at the door
-  (:func:`door_notes`), on the badge (:func:`badge_answers`) and in exports.
+  (:func:`door_notes`), on the badge (:func:`badge_answers`) and in exports;
+- which questions' answers a badge prints (each question's ``on_badge``, set
+  one at a time by :func:`save_question` or all at once by :func:`set_on_badge`,
+  the badge design page's list).
 
 Answers are stored on the registration (``Registration.answers``, keyed by the
 question's id as text): a delegate's answers are read with the delegate in
@@ -205,6 +208,26 @@ def move_question(*, question, by):
     if 0 <= other < len(order):
         order[index], order[other] = order[other], order[index]
     return reorder_questions(conference=question.conference, ids=order)
+
+
+def set_on_badge(conference, question_ids):
+    """Print the answers to exactly the questions ``question_ids`` on the conference's badges; returns those questions.
+
+    The badge design page's list of questions, saved at once: every other
+    question of the conference stops printing. Refused (``QuestionInvalid``,
+    field ``on_badge``) when an id is not one of the conference's questions,
+    and then nothing changes.
+    """
+    wanted = set(question_ids)
+    with transaction.atomic():
+        own = set(Question.objects.select_for_update().filter(conference=conference).values_list("pk", flat=True))
+        unknown = ", ".join(sorted(str(i) for i in wanted - own))
+        if unknown:
+            message = f"Not a question of {conference.name}: {unknown}. Reload the page to see its questions."
+            raise QuestionInvalid({"on_badge": message})
+        Question.objects.filter(conference=conference, pk__in=wanted).update(on_badge=True)
+        Question.objects.filter(conference=conference).exclude(pk__in=wanted).update(on_badge=False)
+    return [q for q in questions_of(conference) if q.on_badge]
 
 
 # --- Asking and answering ---------------------------------------------------------------
@@ -403,6 +426,33 @@ def badge_answers(registration, questions=None):
             "position", "pk"
         )
     return [(q.label, shown) for q, shown in answered(registration, questions)]
+
+
+def sample_answers(conference, category, questions=None):
+    """Made-up answers of a sample delegate of ``category``, so a preview (the badge design's) shows answers printed.
+
+    One answer to each question such a delegate is asked: the first choice
+    offered, "Yes", 1, the conference's first day, or "Sample answer" for text.
+    """
+    questions = questions_of(conference) if questions is None else questions
+    values = {str(q.pk): _sample_value(q, conference) for q in questions}
+    by_id = {q.pk: q for q in questions}
+    return {str(q.pk): values[str(q.pk)] for q in questions if is_asked(q, category, values, by_id)}
+
+
+def _sample_value(question, conference):
+    kind = question.kind
+    if kind == Kind.CHOICE:
+        return question.choices[0] if question.choices else "Sample answer"
+    if kind == Kind.MULTIPLE_CHOICE:
+        return question.choices[:1]
+    if kind == Kind.YES_NO:
+        return True
+    if kind == Kind.NUMBER:
+        return 1
+    if kind == Kind.DATE:
+        return conference.starts_on.isoformat() if conference.starts_on else "2027-01-01"
+    return "Sample answer"
 
 
 def choice_counts(conference, statuses, questions=None):

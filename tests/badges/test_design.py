@@ -281,7 +281,12 @@ def test_preview_follows_unsaved_choices_in_the_query(client, organiser):
 def test_preview_refuses_bad_choices_and_unknown_samples(client, organiser):
     conference = ConferenceFactory()
     client.force_login(organiser)
-    assert client.get(f"{design_url(conference)}preview/cjk-front.png", {"primary_colour": "x"}).status_code == 400
+    refused = client.get(f"{design_url(conference)}preview/cjk-front.png", {"primary_colour": "x"})
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "detail": "Main colour: Give the colour as #RRGGBB, for example #1d4ed8.",
+        "code": "invalid_choices",
+    }
     assert client.get(f"{design_url(conference)}preview/nobody-front.png").status_code == 404
     assert client.get(f"{design_url(conference)}preview/cjk-inside.png").status_code == 404
 
@@ -326,3 +331,257 @@ def test_copying_a_conference_to_next_year_copies_its_badge_design(organiser_api
     # The copy is its own: changing next year's leaves this year's alone.
     save_design(copied.conference, help_desk="Stand 9")
     assert BadgeDesign.objects.get(conference=this_year).help_desk == "Stand 4"
+
+
+# --- which questions' answers print (the design page's list) ------------------------------------------
+
+
+def diet_and_pronouns(conference):
+    """Two questions of ``conference``: a choice (printed today) and a text (not printed)."""
+    from tests.factories import QuestionFactory
+
+    diet = QuestionFactory(
+        conference=conference, label="Dietary needs", kind="choice", choices=["vegetarian", "vegan"], on_badge=True
+    )
+    pronouns = QuestionFactory(conference=conference, label="Pronouns", kind="text", on_badge=False)
+    return diet, pronouns
+
+
+def printed(pdf):
+    return "\n".join(page_texts(pdf))
+
+
+def question_boxes(body):
+    """``{question id: ticked}`` of the page's "print the answer on the badge" boxes."""
+    import re
+
+    boxes = re.findall(r'<input type="checkbox" name="print_questions" value="(\d+)" id="[^"]+"( checked)?>', body)
+    return {int(pk): bool(checked) for pk, checked in boxes}
+
+
+def test_the_page_lists_the_questions_ticked_as_they_print(client, organiser):
+    conference = ConferenceFactory()
+    diet, pronouns = diet_and_pronouns(conference)
+    client.force_login(organiser)
+    body = client.get(design_url(conference)).content.decode()
+    assert "<legend>Print the answer on the badge</legend>" in body
+    assert question_boxes(body) == {diet.pk: True, pronouns.pk: False}
+    assert f"> {diet.label}</label>" in body
+    assert f"/organiser/{conference.slug}/questions/" in body
+    # A design saved with answers switched off printed none: no box is ticked, as nothing prints.
+    BadgeDesign.objects.create(conference=conference, primary_colour="#1d4ed8", show_answers=False)
+    body = client.get(design_url(conference)).content.decode()
+    assert question_boxes(body) == {diet.pk: False, pronouns.pk: False}
+
+
+def test_a_conference_without_questions_is_told_where_to_add_them(client, organiser):
+    conference = ConferenceFactory()
+    client.force_login(organiser)
+    body = client.get(design_url(conference)).content.decode()
+    assert "asks no questions of its own yet" in body
+
+
+def test_saving_the_chosen_questions_prints_exactly_their_answers(client, organiser):
+    conference = ConferenceFactory()
+    diet, pronouns = diet_and_pronouns(conference)
+    delegate = RegistrationFactory(
+        invitation__conference=conference, answers={str(diet.pk): "vegan", str(pronouns.pk): "she/her"}
+    )
+    client.force_login(organiser)
+    assert "vegan" in printed(services_pdf(delegate)) and "she/her" not in printed(services_pdf(delegate))
+
+    response = client.post(design_url(conference), form_data(conference, print_questions=[str(pronouns.pk)]))
+    assert response.status_code == 302
+    diet.refresh_from_db()
+    pronouns.refresh_from_db()
+    assert (diet.on_badge, pronouns.on_badge) == (False, True)
+    text = printed(services_pdf(delegate))
+    assert "Pronouns" in text and "she/her" in text
+    assert "Dietary needs" not in text and "vegan" not in text
+
+    # None ticked: none printed.
+    assert client.post(design_url(conference), form_data(conference)).status_code == 302
+    text = printed(services_pdf(delegate))
+    assert "she/her" not in text and "vegan" not in text
+    assert not conference.questions.filter(on_badge=True).exists()
+
+
+def test_a_design_saved_without_answers_prints_them_again_once_chosen_on_the_page(client, organiser):
+    conference = ConferenceFactory()
+    diet, _ = diet_and_pronouns(conference)
+    delegate = RegistrationFactory(invitation__conference=conference, answers={str(diet.pk): "vegan"})
+    BadgeDesign.objects.create(conference=conference, primary_colour="#1d4ed8", show_answers=False)
+    assert "vegan" not in printed(services_pdf(delegate))
+    client.force_login(organiser)
+    client.post(design_url(conference), form_data(conference, print_questions=[str(diet.pk)]))
+    assert BadgeDesign.objects.get(conference=conference).show_answers is True
+    assert "vegan" in printed(services_pdf(delegate))
+
+
+def test_another_conferences_question_is_refused_and_nothing_changes(client, organiser, settings):
+    conference = ConferenceFactory()
+    diet, pronouns = diet_and_pronouns(conference)
+    elsewhere, _ = diet_and_pronouns(ConferenceFactory())
+    client.force_login(organiser)
+    response = client.post(
+        design_url(conference),
+        {
+            **form_data(conference, help_desk="Changed", print_questions=[str(elsewhere.pk)]),
+            "logo": upload("l.png", png_bytes()),
+        },
+    )
+    assert response.status_code == 400
+    assert "One of these questions was deleted meanwhile; reload the page." in response.content.decode()
+    # The service refuses it too (a question deleted between the page's check and the save), logo and all.
+    with pytest.raises(designs.DesignError) as error:
+        designs.save_design(
+            conference,
+            help_desk="Changed",
+            badge_questions=[pronouns.pk, elsewhere.pk],
+            logo=upload("l.png", png_bytes()),
+        )
+    assert error.value.code == "invalid_question"
+    assert f"Not a question of {conference.name}: {elsewhere.pk}." in error.value.message
+    assert not BadgeDesign.objects.exists()
+    diet.refresh_from_db()
+    pronouns.refresh_from_db()
+    assert (diet.on_badge, pronouns.on_badge) == (True, False)
+    assert stored_files(settings) == []
+
+
+def test_the_preview_follows_unticked_and_ticked_questions_before_saving(client, organiser):
+    conference = ConferenceFactory()
+    diet, pronouns = diet_and_pronouns(conference)
+    arabic = RegistrationFactory(
+        invitation__conference=conference,
+        first_name="ليلى",
+        last_name="حداد",
+        answers={str(diet.pk): "vegan", str(pronouns.pk): "she/her"},
+    )
+    client.force_login(organiser)
+    png = f"{design_url(conference)}preview/rtl-front.png"
+    pdf = f"{design_url(conference)}preview.pdf"
+    none = form_data(conference)
+    both = form_data(conference, print_questions=[str(diet.pk), str(pronouns.pk)])
+    assert client.get(png, none).content != client.get(png, both).content
+    assert decode(client.get(png, both).content) == [services.current_badge(arabic).code]
+    texts = page_texts(client.get(pdf, both).content)
+    assert "vegan" in texts[2] and "she/her" in texts[2]  # the right-to-left delegate's front
+    texts = page_texts(client.get(pdf, none).content)
+    assert "vegan" not in texts[2] and "she/her" not in texts[2]
+    # A hand-made link naming only the questions keeps the rest of the saved design.
+    texts = page_texts(client.get(pdf, {"print_questions": str(pronouns.pk)}).content)
+    assert "she/her" in texts[2] and "vegan" not in texts[2]
+    # Without choices, the saved design: the diet question prints today.
+    texts = page_texts(client.get(pdf).content)
+    assert "vegan" in texts[2] and "she/her" not in texts[2]
+    # A question of another conference is not a choice here.
+    elsewhere, _ = diet_and_pronouns(ConferenceFactory())
+    assert client.get(png, form_data(conference, print_questions=[str(elsewhere.pk)])).status_code == 400
+    # Nothing was saved.
+    assert not BadgeDesign.objects.exists()
+    assert list(conference.questions.filter(on_badge=True)) == [diet]
+
+
+def test_samples_answer_the_questions_their_category_is_asked(client, organiser):
+    from tests.factories import QuestionFactory
+
+    conference = ConferenceFactory()
+    diet, _ = diet_and_pronouns(conference)
+    talk = QuestionFactory(
+        conference=conference, label="Talk length", kind="number", categories=["speaker"], on_badge=True
+    )
+    client.force_login(organiser)
+    texts = page_texts(client.get(f"{design_url(conference)}preview.pdf").content)
+    # Fronts: the long name (a speaker), the right-to-left name (press), the CJK name (a sponsor); all samples.
+    for front in (0, 2, 4):
+        assert "Dietary needs" in texts[front] and "vegetarian" in texts[front]
+    assert "Talk length" in texts[0]
+    assert "Talk length" not in texts[2] and "Talk length" not in texts[4]
+    assert talk.pk and not BadgeDesign.objects.exists()
+
+
+# --- a logo picked and not yet saved (POST preview) --------------------------------------------------------
+
+
+def stored_files(settings):
+    from pathlib import Path
+
+    return [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+
+
+def test_a_picked_logo_is_previewed_by_post_and_nothing_is_stored(client, organiser, settings):
+    conference = ConferenceFactory()
+    client.force_login(organiser)
+    url = f"{design_url(conference)}preview/long-front.png"
+    without = client.get(url).content
+    response = client.post(url, {**form_data(conference), "logo": upload("logo.png", png_bytes((3000, 1000)))})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "no-store"
+    assert response.content != without
+    logo_place = (round(10 / 25.4 * 110), round(8 / 25.4 * 110))
+    assert Image.open(io.BytesIO(response.content)).convert("RGB").getpixel(logo_place) == (200, 20, 20)
+    assert Image.open(io.BytesIO(without)).convert("RGB").getpixel(logo_place) != (200, 20, 20)
+    # An SVG is sanitised and drawn the same way.
+    response = client.post(url, {**form_data(conference), "logo": upload("logo.svg", SVG_WITH_SCRIPT, "image/svg+xml")})
+    assert response.status_code == 200
+    assert Image.open(io.BytesIO(response.content)).convert("RGB").getpixel(logo_place) == (0, 170, 0)
+    assert not BadgeDesign.objects.exists()
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("logo.gif", b"GIF89a" + b"\0" * 100, "Upload the logo as a PNG or an SVG file."),
+        ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024 + 1), "upload one of at most 1 MB"),
+        ("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><rect", "This SVG cannot be read"),
+    ],
+    ids=["gif", "too-large", "svg-broken"],
+)
+def test_a_bad_picked_logo_is_refused_with_its_message_and_nothing_stored(
+    client, organiser, settings, name, data, message
+):
+    conference = ConferenceFactory()
+    client.force_login(organiser)
+    response = client.post(
+        f"{design_url(conference)}preview/cjk-front.png", {**form_data(conference), "logo": upload(name, data)}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_logo"
+    assert message in response.json()["detail"]
+    assert not BadgeDesign.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_the_post_preview_is_for_organisers_and_needs_the_csrf_token(client, organiser, door_staff):
+    from django.test import Client
+
+    conference = ConferenceFactory()
+    url = f"{design_url(conference)}preview/long-front.png"
+
+    def data():
+        return {**form_data(conference), "logo": upload("logo.png", png_bytes())}
+
+    assert client.post(url, data()).status_code == 302  # to the login page
+    client.force_login(door_staff)
+    assert client.post(url, data()).status_code == 403
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(organiser)
+    token = browser.get(design_url(conference)).context["csrf_token"]
+    assert browser.post(url, data()).status_code == 403  # no CSRF token
+    assert browser.post(url, {**data(), "csrfmiddlewaretoken": str(token)}).status_code == 200
+
+
+def test_remove_the_logo_ticked_shows_the_preview_without_it_before_saving(client, organiser):
+    conference = ConferenceFactory()
+    designs.save_design(conference, logo=upload("logo.png", png_bytes()))
+    client.force_login(organiser)
+    url = f"{design_url(conference)}preview/long-front.png"
+    logo_place = (round(10 / 25.4 * 110), round(8 / 25.4 * 110))
+    kept = Image.open(io.BytesIO(client.get(url, form_data(conference)).content)).convert("RGB")
+    removed = Image.open(io.BytesIO(client.get(url, form_data(conference, remove_logo="on")).content)).convert("RGB")
+    assert kept.getpixel(logo_place) == (200, 20, 20)
+    assert removed.getpixel(logo_place) != (200, 20, 20)
+    assert BadgeDesign.objects.get(conference=conference).logo  # still saved

@@ -1,6 +1,8 @@
-"""An organiser shapes the badge on a phone: logo, a category colour, the back's text; sees them in the
-preview as they go, saves, and downloads the preview PDF (text extracted, QR codes decoded on both sides)."""
+"""An organiser shapes the badge on a phone: logo, a category colour, the back's text, which questions' answers
+print; sees them in the preview as they go (a picked logo before it is saved), saves, and downloads the preview
+PDF (text extracted, QR codes decoded on both sides)."""
 
+import base64
 import io
 from pathlib import Path
 
@@ -12,7 +14,13 @@ from badges import services
 from tests.badges.pdfcheck import page_count, page_texts, qr_codes
 from tests.browser.axe import assert_accessible
 from tests.conftest import login
-from tests.factories import ConferenceFactory, InvitationFactory, OrganiserFactory, RegistrationFactory
+from tests.factories import (
+    ConferenceFactory,
+    InvitationFactory,
+    OrganiserFactory,
+    QuestionFactory,
+    RegistrationFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,10 +39,37 @@ def pixel_mm(png_bytes, x_mm, y_mm, width_mm=105):
     return image.getpixel((round(x_mm * scale), round(y_mm * scale)))
 
 
+def shown_png(page, image):
+    """The picture an image shows, as PNG bytes, read back from the page (a canvas of the decoded image)."""
+    url = image.evaluate(
+        """(img) => {
+            const canvas = document.createElement("canvas");
+            canvas.width = img.naturalWidth;
+            canvas.height = img.naturalHeight;
+            canvas.getContext("2d").drawImage(img, 0, 0);
+            return canvas.toDataURL("image/png");
+        }"""
+    )
+    return base64.b64decode(url.split(",", 1)[1])
+
+
+def redrawn(page, image, old_src):
+    """Wait until ``image`` shows a new drawing and the preview says it is up to date."""
+    page.wait_for_function(
+        """([selector, old]) => document.querySelector(selector).src !== old
+            && document.getElementById("preview-state").textContent === "Preview updated." """,
+        arg=["img[data-kind=rtl][data-side=front]", old_src],
+    )
+
+
 def test_organiser_changes_logo_colour_and_back_text_and_sees_them_in_preview_and_pdf(page, live_server, tmp_path):
     conference = ConferenceFactory(name="COG Annual Conference 2027")
+    diet = QuestionFactory(conference=conference, label="Dietary needs", kind="choice", choices=["vegetarian", "vegan"])
     arabic = RegistrationFactory(
-        invitation=InvitationFactory(conference=conference, category="press"), first_name="ليلى", last_name="حداد"
+        invitation=InvitationFactory(conference=conference, category="press"),
+        first_name="ليلى",
+        last_name="حداد",
+        answers={str(diet.pk): "vegan"},
     )
     organiser = OrganiserFactory()
     url = f"/organiser/{conference.slug}/badges/design/"
@@ -51,12 +86,40 @@ def test_organiser_changes_logo_colour_and_back_text_and_sees_them_in_preview_an
     assert "colour_press=%23ff00ff" in src
     assert pixel_mm(page.request.get(src).body(), 20, 137) == MAGENTA
 
-    # The back's text and a logo; then save.
-    page.get_by_label("Help desk").fill("Hall 3, by the cloakroom")
-    page.get_by_label("Wi-Fi network").fill("COG-Guest")
+    # A file that is no logo: refused beside the field, before anything is saved.
+    logo_input = page.get_by_label("Logo (PNG or SVG, at most 1 MB)")
+    logo_input.set_input_files(files=[{"name": "logo.gif", "mimeType": "image/gif", "buffer": b"GIF89a" + bytes(100)}])
+    error = page.locator("#logo-preview-error")
+    error.filter(has_text="Upload the logo as a PNG or an SVG file.").wait_for()
+    assert logo_input.get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
+
+    # A logo picked: the preview shows it before saving (drawn by a POST of the form, shown from an object URL).
     logo = tmp_path / "logo.png"
     Image.new("RGBA", (400, 160), LOGO_RED + (255,)).save(logo, "PNG")
-    page.get_by_label("Logo (PNG or SVG, at most 1 MB)").set_input_files(str(logo))
+    old_src = front.get_attribute("src")
+    logo_input.set_input_files(str(logo))
+    redrawn(page, front, old_src)
+    assert front.get_attribute("src").startswith("blob:")
+    with_logo = shown_png(page, front)
+    assert pixel_mm(with_logo, 10, 8) == LOGO_RED
+    assert pixel_mm(with_logo, 20, 137) == MAGENTA
+    assert error.is_hidden() and logo_input.get_attribute("aria-invalid") is None
+
+    # A question ticked: its answer joins the preview before saving.
+    old_src = front.get_attribute("src")
+    page.get_by_role("group", name="Print the answer on the badge").get_by_label("Dietary needs").check()
+    redrawn(page, front, old_src)
+    assert shown_png(page, front) != with_logo
+    unsaved_pdf = page.request.get(page.get_by_role("link", name="Download the preview (PDF)").get_attribute("href"))
+    assert "vegan" in page_texts(unsaved_pdf.body())[2]  # the right-to-left delegate's front
+    diet.refresh_from_db()
+    assert diet.on_badge is False  # nothing saved yet
+    assert_accessible(page)
+
+    # The back's text; then save.
+    page.get_by_label("Help desk").fill("Hall 3, by the cloakroom")
+    page.get_by_label("Wi-Fi network").fill("COG-Guest")
     page.get_by_role("button", name="Save the design").click()
     page.wait_for_load_state()
     assert "Badge design saved." in page.get_by_role("status").first.inner_text()
@@ -76,6 +139,9 @@ def test_organiser_changes_logo_colour_and_back_text_and_sees_them_in_preview_an
     for back in (1, 3, 5):
         assert "Hall 3, by the cloakroom" in texts[back]
         assert "COG-Guest" in texts[back]
+    assert "Dietary needs" in texts[2] and "vegan" in texts[2]
+    diet.refresh_from_db()
+    assert diet.on_badge is True
     code = services.current_badge(arabic).code
     assert [c for c, _ in qr_codes(pdf, 2)] == [code]
     assert [c for c, _ in qr_codes(pdf, 3)] == [code]
