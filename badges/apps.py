@@ -10,9 +10,9 @@ class BadgesConfig(AppConfig):
 
         folding.connect()
 
-        from badges import stored
+        from badges import ahead
 
-        stored.connect()
+        ahead.connect()
 
         # Next year's conference gets this year's badge design (registration sends; badges is above it).
         from registration.copying import conference_copied

@@ -19,8 +19,8 @@ from conference.plumbing.errors import ServiceError
 from registration import questions
 from registration.models import CATEGORY_COLOURS, Category
 
-from . import stored
 from .models import BadgeDesign
+from .sheets import pdfium_lock
 
 LOGO_MAX_BYTES = 1024 * 1024  # an upload
 LOGO_MAX_PIXELS = 6000  # either side of a PNG, before it is scaled down
@@ -170,12 +170,13 @@ def _rasterise_svg(svg):
         " img { display: block; width: 40mm; height: 16mm; object-fit: contain }"
     )
     pdf = html.write_pdf(stylesheets=[css])
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page = document[0]
-        image = page.render(scale=LOGO_BOX_PX[0] / page.get_width(), fill_color=(255, 255, 255, 0)).to_pil()
-    finally:
-        document.close()
+    with pdfium_lock:  # PDFium is not thread-safe (badges.sheets)
+        document = pdfium.PdfDocument(pdf)
+        try:
+            page = document[0]
+            image = page.render(scale=LOGO_BOX_PX[0] / page.get_width(), fill_color=(255, 255, 255, 0)).to_pil()
+        finally:
+            document.close()
     return image
 
 
@@ -283,7 +284,6 @@ def save_design(conference, *, logo=None, remove_logo=False, category_colours=No
         if logo_png is not None:
             design.logo.save(f"{conference.slug}.png", ContentFile(logo_png), save=False)
         design.save()
-        stored.design_saved(conference)  # everyone's badge again, in the background, once this commits
     if old_logo and old_logo != (design.logo.name or ""):
         design.logo.storage.delete(old_logo)
     return design

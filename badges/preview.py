@@ -20,6 +20,7 @@ from registration.questions import sample_answers
 from .models import Badge
 from .rendering import badge_data, render_document
 from .services import current_badge
+from .sheets import pdfium_lock
 
 RTL = r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]"
 CJK = r"[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF]"
@@ -101,12 +102,13 @@ def preview_png(conference, design, kind, side, dpi=110, questions=None):
     if design["sides"] == "single" and side == "back":
         design = {**design, "sides": "double"}
     pdf = preview_pdf(conference, design, kinds=(kind,), questions=questions)
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page_index = 1 if side == "back" and design["sides"] == "double" else 0
-        image = document[page_index].render(scale=dpi / 72).to_pil()
-    finally:
-        document.close()
+    with pdfium_lock:  # PDFium is not thread-safe (badges.sheets)
+        document = pdfium.PdfDocument(pdf)
+        try:
+            page_index = 1 if side == "back" and design["sides"] == "double" else 0
+            image = document[page_index].render(scale=dpi / 72).to_pil()
+        finally:
+            document.close()
     if design["sides"] == "fold":  # one A5 page: the back on the left half, the front on the right
         half = image.width // 2
         image = image.crop((half, 0, image.width, image.height) if side == "front" else (0, 0, half, image.height))

@@ -5,20 +5,20 @@ through these functions, so the rules about which code is current live here
 only.
 """
 
-import datetime as dt
 import json
 import logging
 import tempfile
 
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from conference.models import Conference, Organisation, Session
-from conference.plumbing.compiled import NUMBER_PLACEHOLDER, PLACEHOLDER, CompiledQuery
+from conference.plumbing.compiled import NUMBER_PLACEHOLDER, PLACEHOLDER, CompiledQuery, partial_instance
+from conference.plumbing.compiled import aware as _aware
+from conference.plumbing.compiled import cache_related as _cache
 from conference.plumbing.errors import ServiceError
 from registration.models import Category, Invitation, Registration
 
@@ -135,24 +135,6 @@ def _badge_lookup(code, day):
 
 # Compiled once per process: every scan runs the same statement with another code and day.
 _BADGE_LOOKUP = CompiledQuery(_badge_lookup, placeholders=(PLACEHOLDER, NUMBER_PLACEHOLDER))
-
-
-def _aware(value):
-    """A datetime read by a raw cursor: SQLite gives text in UTC, PostgreSQL an aware datetime."""
-    if value is None or isinstance(value, dt.datetime) and timezone.is_aware(value):
-        return value
-    value = parse_datetime(value) if isinstance(value, str) else value
-    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
-
-
-def partial_instance(model, **values):
-    """A model instance holding only ``values`` (by attribute name), as if loaded with ``only()``."""
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
-
-
-def _cache(instance, field_name, related):
-    instance._meta.get_field(field_name).set_cached_value(instance, related)
 
 
 def _delegate(row):
@@ -277,6 +259,54 @@ def badges_to_print(conference, *, category=None, not_printed=False):
         .prefetch_related(workshops)
         .order_by(Lower("registration__last_name"), Lower("registration__first_name"), "registration_id")
     )
+
+
+def _badges_of(conference_id, registration_ids=None):
+    """The current badges of the conference's confirmed delegates (all, or those of ``registration_ids``),
+    issuing any missing, loaded as ``badge_data`` needs them."""
+    registrations = Registration.objects.filter(conference_id=conference_id, status=Registration.Status.CONFIRMED)
+    if registration_ids is not None:
+        registrations = registrations.filter(pk__in=registration_ids)
+    conference = Conference.objects.get(pk=conference_id)
+    if registration_ids is None:
+        issue_missing_badges(conference)
+    else:
+        for registration in registrations:
+            current_badge(registration)
+    workshops = Prefetch("registration__workshops", queryset=Session.objects.select_related("room"))
+    badges = (
+        Badge.objects.filter(registration__in=registrations, revoked_at__isnull=True)
+        .select_related("registration__invitation__organisation", "registration__conference")
+        .prefetch_related(workshops)
+        .order_by("pk")
+    )
+    return conference, badges
+
+
+def render_ahead(conference_id, registration_ids=None, *, processes=None):
+    """Render and store the stale badges of a conference's confirmed delegates (all, or ``registration_ids``).
+
+    Background work: nothing depends on it being done. A design saved again
+    while this runs makes this run stop (the run queued by that save
+    renders in the newer design). Returns how many badges were rendered.
+    """
+    if not Conference.objects.filter(pk=conference_id).exists():
+        return 0
+    from .design import design_data, design_of
+
+    conference, badges = _badges_of(conference_id, registration_ids)
+    design = design_data(design_of(conference))
+    questions = stored.on_badge_questions(conference_id)
+    rendered = 0
+    chunk = []
+    for badge in badges.iterator(chunk_size=500):
+        chunk.append(badge)
+        if len(chunk) == 500:
+            rendered += stored.render_and_store(chunk, design, questions, processes)
+            chunk = []
+            if stored.design_fingerprint(design_data(design_of(conference))) != stored.design_fingerprint(design):
+                return rendered
+    return rendered + stored.render_and_store(chunk, design, questions, processes)
 
 
 def mark_printed(badges, when=None):

@@ -90,7 +90,8 @@ class Assembler:
         self.layout, self.sides = layout, sides
         self.per_badge = PAGES_PER_BADGE[sides]
         self.per_sheet, self.sheet_plan = _cells(sides)
-        self.document = pdfium.PdfDocument.new()
+        with pdfium_lock:
+            self.document = pdfium.PdfDocument.new()
         self.pending = []  # a4: (source document, first page) of the badges not yet placed
 
     def add(self, pdf_bytes):

@@ -8,11 +8,12 @@ delegate's link, the door's reprint, a bulk print) asks here: a current badge
 is read from storage; a missing or stale one is rendered on the spot and
 stored, so a print never comes out wrong whatever changed and however.
 
-Rendering ahead, in the background (:func:`render_ahead`), makes the common
-case a read: when a delegate is confirmed or edited, when their invitation or
-organisation changes, and for everyone when the conference or its design
-changes (the signal receivers at the end). It never has to be right for a
-print to be right; it only saves the time of rendering at print time.
+Rendering ahead, in the background (``badges.services.render_ahead``, queued
+by the receivers in ``badges.ahead``), makes the common case a read: when a
+delegate is confirmed or edited, when their invitation or organisation
+changes, and for everyone when the conference or its design changes. It never
+has to be right for a print to be right; it only saves the time of rendering
+at print time.
 
 Files live in the ``badges`` storage if ``STORAGES`` names one, else the
 default storage (under ``MEDIA_ROOT``), as ``badges/<conference id>/<code>-<fingerprint>.pdf``.
@@ -24,17 +25,18 @@ import hashlib
 import json
 import logging
 import secrets
-from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import FilteredRelation, Prefetch, Q
+from django.db.models import FilteredRelation, Q
 from django.utils.dateparse import parse_date
 
 from conference.models import Conference, Organisation, Session
-from conference.plumbing.compiled import NUMBER_PLACEHOLDER, PLACEHOLDER, CompiledQuery
+from conference.plumbing.compiled import NUMBER_PLACEHOLDER, PLACEHOLDER, CompiledQuery, partial_instance
+from conference.plumbing.compiled import aware as _aware
+from conference.plumbing.compiled import cache_related as _cache
 from registration.models import Invitation, Registration
 from registration.questions import Question
 from registration.services import TOKEN_RE
@@ -221,7 +223,6 @@ def _date(value):
 def _badge_of(row):
     """The partial Badge (registration, invitation, organisation, conference loaded) and design of a look-up row."""
     from .models import BadgeDesign
-    from .services import _aware, _cache, partial_instance
 
     n = len(_REGISTRATION)
     values = dict(zip(_REGISTRATION, row[:n], strict=True))
@@ -295,7 +296,6 @@ def current_by_id(slug, registration_id):
 def served_pdf(badge, design):
     """The PDF of a badge found by :func:`current_by_token` or :func:`current_by_id` (its workshops read here)."""
     from .design import design_data
-    from .services import _aware
 
     registration = badge.registration
     rows = [(_aware(starts_at), title, room) for starts_at, title, room in _WORKSHOPS.fetchall(registration.pk)]
@@ -336,57 +336,9 @@ def badge_pdfs(badges, design, *, progress=None, processes=None, batch_size=None
         _store_many(saved)
 
 
-def _badges_of(conference_id, registration_ids=None):
-    """The current badges of the conference's confirmed delegates (all, or those of ``registration_ids``),
-    issuing any missing, loaded as ``badge_data`` needs them."""
-    from .services import issue_missing_badges
-
-    registrations = Registration.objects.filter(conference_id=conference_id, status=Registration.Status.CONFIRMED)
-    if registration_ids is not None:
-        registrations = registrations.filter(pk__in=registration_ids)
-    conference = Conference.objects.get(pk=conference_id)
-    if registration_ids is None:
-        issue_missing_badges(conference)
-    else:
-        from .services import current_badge
-
-        for registration in registrations:
-            current_badge(registration)
-    workshops = Prefetch("registration__workshops", queryset=Session.objects.select_related("room"))
-    badges = (
-        Badge.objects.filter(registration__in=registrations, revoked_at__isnull=True)
-        .select_related("registration__invitation__organisation", "registration__conference")
-        .prefetch_related(workshops)
-        .order_by("pk")
-    )
-    return conference, badges
-
-
-def render_ahead(conference_id, registration_ids=None, *, processes=None):
-    """Render and store the stale badges of a conference's confirmed delegates (all, or ``registration_ids``).
-
-    Background work: nothing depends on it being done. A design saved again
-    while this runs makes this run stop (the run queued by that save
-    renders in the newer design). Returns how many badges were rendered.
-    """
-    if not Conference.objects.filter(pk=conference_id).exists():
-        return 0
-    conference, badges = _badges_of(conference_id, registration_ids)
-    design = _design(conference)
-    questions = on_badge_questions(conference_id)
-    rendered = 0
-    chunk = []
-    for badge in badges.iterator(chunk_size=500):
-        chunk.append(badge)
-        if len(chunk) == 500:
-            rendered += _render_chunk(chunk, design, questions, processes)
-            chunk = []
-            if design_fingerprint(_design(conference)) != design_fingerprint(design):
-                return rendered
-    return rendered + _render_chunk(chunk, design, questions, processes)
-
-
-def _render_chunk(badges, design, questions, processes):
+def render_and_store(badges, design, questions, processes=None):
+    """Render and store those of ``badges`` (loaded as for printing) whose stored PDF is missing or stale;
+    returns how many were rendered."""
     items = [rendering.badge_data(badge, questions=questions) for badge in badges]
     fps = [fingerprint(item, design) for item in items]
     stale = [n for n, (badge, fp) in enumerate(zip(badges, fps, strict=True)) if not _current(badge, fp)]
@@ -398,18 +350,6 @@ def _render_chunk(badges, design, questions, processes):
         ]
     )
     return len(stale)
-
-
-# --- When to render ahead ------------------------------------------------------------------
-
-
-def _render_ahead_later(conference_id, registration_ids=None):
-    """Queue :func:`render_ahead` once the transaction commits (a Celery task, or the renderer thread)."""
-    if not getattr(settings, "BADGE_RENDER_AHEAD", True):
-        return
-    from .tasks import start_render_ahead
-
-    transaction.on_commit(partial(start_render_ahead, conference_id, registration_ids))
 
 
 def forget(badges):
@@ -427,63 +367,3 @@ def forget(badges):
 
     transaction.on_commit(delete)
     return len(names)
-
-
-def registration_saved(sender, instance, created=False, update_fields=None, **kwargs):
-    if instance.status == Registration.Status.CONFIRMED and instance.anonymised_at is None:
-        _render_ahead_later(instance.conference_id, [instance.pk])
-    elif not created:
-        forget(Badge.objects.filter(registration=instance))
-
-
-def registrations_anonymised(sender, registrations, **kwargs):
-    """A badge names its delegate: erased data takes the stored PDFs with it."""
-    forget(Badge.objects.filter(registration__in=registrations))
-
-
-def invitation_saved(sender, instance, **kwargs):
-    ids = list(
-        Registration.objects.filter(invitation=instance, status=Registration.Status.CONFIRMED).values_list(
-            "pk", flat=True
-        )
-    )
-    if ids:
-        _render_ahead_later(instance.conference_id, ids)
-
-
-def organisation_saved(sender, instance, created=False, **kwargs):
-    if created:
-        return
-    rows = Registration.objects.filter(
-        invitation__organisation=instance, status=Registration.Status.CONFIRMED
-    ).values_list("conference_id", "pk")
-    by_conference = {}
-    for conference_id, pk in rows:
-        by_conference.setdefault(conference_id, []).append(pk)
-    for conference_id, ids in by_conference.items():
-        _render_ahead_later(conference_id, ids)
-
-
-def conference_saved(sender, instance, created=False, **kwargs):
-    if not created:
-        _render_ahead_later(instance.pk)
-
-
-def design_saved(conference):
-    """Everyone's badge again in the new design (``badges.design.save_design`` calls this)."""
-    _render_ahead_later(conference.pk)
-
-
-def connect():
-    """Render ahead when what a badge shows changes (``BadgesConfig.ready``)."""
-    from django.db.models.signals import post_save
-
-    from conference.models import Organisation
-    from registration.models import Invitation
-    from registration.privacy import anonymising
-
-    post_save.connect(registration_saved, sender=Registration, dispatch_uid="badges.stored.registration")
-    anonymising.connect(registrations_anonymised, dispatch_uid="badges.stored.anonymised")
-    post_save.connect(invitation_saved, sender=Invitation, dispatch_uid="badges.stored.invitation")
-    post_save.connect(organisation_saved, sender=Organisation, dispatch_uid="badges.stored.organisation")
-    post_save.connect(conference_saved, sender=Conference, dispatch_uid="badges.stored.conference")

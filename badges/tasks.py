@@ -11,7 +11,7 @@ from django.db import transaction
 
 from conference.plumbing.background import Runner, run_in_background
 
-from . import stored
+from . import services
 from .models import BadgePrintJob
 from .services import run_print_job, validate_print_options
 
@@ -45,7 +45,7 @@ def start_print_job(conference, *, layout="a6", category="", not_printed=False, 
 
 @shared_task(acks_late=True, name="badges.render_ahead")
 def render_ahead(conference_id, registration_ids=None):
-    return stored.render_ahead(conference_id, registration_ids)
+    return services.render_ahead(conference_id, registration_ids)
 
 
 def start_render_ahead(conference_id, registration_ids=None):
@@ -53,4 +53,4 @@ def start_render_ahead(conference_id, registration_ids=None):
     if settings.CELERY_BROKER_URL:
         render_ahead.delay(conference_id, registration_ids)
     else:
-        renderer.submit(stored.render_ahead, conference_id, registration_ids)
+        renderer.submit(services.render_ahead, conference_id, registration_ids)

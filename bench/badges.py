@@ -344,7 +344,7 @@ def bench_http(token, slugs, base, repeat, gunicorn_pid):
     api = f"{base}/api/conferences/{slugs[2000]}/registrations"
     from django.conf import settings
 
-    from badges import stored
+    from badges import services, stored
     from badges.design import save_design
     from badges.models import Badge
     from conference.models import Conference
@@ -427,7 +427,7 @@ def bench_http(token, slugs, base, repeat, gunicorn_pid):
     save_design(conference, sides="double")
     forget_all(conference)
     started = time.perf_counter()
-    rendered = stored.render_ahead(conference.pk)
+    rendered = services.render_ahead(conference.pk)
     label = "render ahead, 2,000 double-sided badges (background job, rendering pool of 2)"
     results[label] = {"wall_s": round(time.perf_counter() - started, 2), "rendered": rendered}
     print(label, results[label], flush=True)

@@ -7,7 +7,11 @@ A :class:`CompiledQuery` builds its queryset once per database vendor, keeps
 the SQL, and runs it with its values in place of placeholders.
 """
 
+import datetime as dt
+
 from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 PLACEHOLDER = "compiled-query-placeholder"
 # For a number: a value no real row holds, told apart from every other parameter.
@@ -57,3 +61,25 @@ class CompiledQuery:
 
 def _is_placeholder(param, position):
     return isinstance(param, str | int) and not isinstance(param, bool) and param in position
+
+
+# --- Reading flat rows back into models ----------------------------------------------------------
+
+
+def aware(value):
+    """A datetime read by a raw cursor: SQLite gives text in UTC, PostgreSQL an aware datetime."""
+    if value is None or isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return value
+    value = parse_datetime(value) if isinstance(value, str) else value
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
+def partial_instance(model, **values):
+    """A model instance holding only ``values`` (by attribute name), as if loaded with ``only()``."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def cache_related(instance, field_name, related):
+    """Give ``instance`` its related object ``field_name`` without a query."""
+    instance._meta.get_field(field_name).set_cached_value(instance, related)

@@ -193,7 +193,7 @@ def print_all(conference, layout="a6"):
 def test_printing_badges_rendered_ahead_merges_them_without_rendering():
     conference = ConferenceFactory()
     registrations = [delegate(conference, first=f"N{i}", last=f"S{i:02d}") for i in range(6)]
-    stored.render_ahead(conference.pk, processes=1)
+    services.render_ahead(conference.pk, processes=1)
     names = {r.pk: stored_badge(r).pdf.name for r in registrations}
     assert all(names.values())
 
@@ -210,7 +210,7 @@ def test_printing_badges_rendered_ahead_merges_them_without_rendering():
 def test_an_a4_print_places_the_stored_badges_four_a_sheet_fronts_then_backs():
     conference = ConferenceFactory()
     registrations = [delegate(conference, first=f"N{i}", last=f"S{i:02d}") for i in range(5)]
-    stored.render_ahead(conference.pk, processes=1)
+    services.render_ahead(conference.pk, processes=1)
 
     pdf = print_all(conference, "a4")
 
@@ -227,7 +227,7 @@ def test_an_a4_print_places_the_stored_badges_four_a_sheet_fronts_then_backs():
 def test_a_stale_badge_in_a_print_is_rendered_again_and_the_print_is_right():
     conference = ConferenceFactory()
     registrations = [delegate(conference, first=f"N{i}", last=f"S{i}") for i in range(3)]
-    stored.render_ahead(conference.pk, processes=1)
+    services.render_ahead(conference.pk, processes=1)
     changed = registrations[1]
     Registration.objects.filter(pk=changed.pk).update(badge_name="Changed quietly")  # no signal: no render ahead
 
