@@ -227,7 +227,7 @@ class Gunicorn:
                 "-b",
                 f"127.0.0.1:{port}",
                 "--timeout",
-                "300",
+                "900",
                 "--log-level",
                 "warning",
             ],
@@ -434,6 +434,71 @@ def bench_http(token, slugs, base, repeat, gunicorn_pid):
     return results
 
 
+def bench_targets(token, slugs, base, repeat, gunicorn_pid):
+    """Issue 17's targets only: 2,000 double-sided badges rendered ahead (in this process, the pool of two),
+    then served one by one and printed all at once from storage, through gunicorn."""
+    from django.conf import settings
+
+    from badges import services, stored
+    from badges.design import save_design
+    from badges.models import Badge
+    from conference.models import Conference
+    from registration.models import Registration
+
+    settings.BADGE_RENDER_AHEAD = False  # this process renders ahead only below, never beside a measured request
+    results = {}
+    conference = Conference.objects.get(slug=slugs[2000])
+    save_design(conference, sides="double")
+    stored.forget(Badge.objects.filter(registration__conference=conference))
+    started = time.perf_counter()
+    rendered = services.render_ahead(conference.pk)
+    label = "render ahead: 2,000 double-sided badges, one document each (rendering pool of 2)"
+    results[label] = {"wall_s": round(time.perf_counter() - started, 2), "rendered": rendered}
+    print(label, results[label], flush=True)
+    delegates = list(Registration.objects.filter(conference=conference).order_by("?"))[:repeat]
+    api = f"{base}/api/conferences/{slugs[2000]}/registrations"
+    for label, url_of, auth in (
+        ("one stored badge, delegate's /my/<token>/badge.pdf", lambda r: f"{base}/my/{r.token}/badge.pdf", None),
+        ("one stored badge, API (the door's reprint)", lambda r: f"{api}/{r.pk}/badge.pdf", token),
+    ):
+        for r in delegates[:20]:
+            get(url_of(r), auth)  # warm-up: connections, compiled statements
+        times = []
+        for r in delegates:
+            elapsed, status, body = get(url_of(r), auth)
+            assert status == 200 and body.startswith(b"%PDF")
+            times.append(elapsed * 1000)
+        times.sort()
+        results[label] = {
+            "n": len(times),
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
+            "min_ms": round(times[0], 2),
+        }
+        print(label, results[label], flush=True)
+    for layout in ("a6", "a6", "a4"):
+        names = set(Badge.objects.filter(registration__conference=conference).values_list("pdf", flat=True))
+        cpu_before = tree_cpu_seconds(gunicorn_pid)
+        load_before = os.getloadavg()[0]
+        elapsed, status, body = get(f"{base}/api/conferences/{slugs[2000]}/badges.pdf?layout={layout}", token)
+        cpu = tree_cpu_seconds(gunicorn_pid) - cpu_before
+        assert status == 200
+        after = set(Badge.objects.filter(registration__conference=conference).values_list("pdf", flat=True))
+        label = f"2,000 stored double-sided badges, one {layout} PDF"
+        results.setdefault(label, []).append(
+            {
+                "wall_s": round(elapsed, 2),
+                "cpu_s_gunicorn_tree": round(cpu, 2),
+                "pages": pdf_pages(body),
+                "size_mib": round(len(body) / 2**20, 1),
+                "rendered_again": len(after - names),
+                "load_average_before": round(load_before, 1),
+            }
+        )
+        print(label, results[label][-1], flush=True)
+    return results
+
+
 def bench_in_process(repeat):
     """QR as SVG vs PNG, and a profile of where the time goes (no HTTP, no database)."""
     from badges import rendering
@@ -555,6 +620,9 @@ def main():
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--in-process-only", action="store_true", help="only part 4 (no gunicorn)")
     parser.add_argument("--sync", action="store_true", help="gunicorn's sync workers instead of gthread (4 threads)")
+    parser.add_argument(
+        "--targets", action="store_true", help="only issue 17's targets: render ahead, serve and print stored badges"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-badges-"))
     db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
@@ -568,11 +636,22 @@ def main():
     }
     os.environ.update({k: env[k] for k in ("VAR_DIR", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")})
     setup_django(db_url)
-    counts = (1, 2000) if args.quick else (1, 2000, 5000)
+    counts = (1, 2000) if args.quick or args.targets else (1, 2000, 5000)
     started = time.perf_counter()
     token, slugs = build_data(counts)
     print(f"data ready in {time.perf_counter() - started:.1f} s ({db_url})", flush=True)
     http = {}
+    if args.targets:
+        port = args.port or free_port()
+        server = Gunicorn(env, port, threads=4)
+        try:
+            report = bench_targets(token, slugs, f"http://127.0.0.1:{port}", 200, server.proc.pid)
+        finally:
+            server.stop()
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        if args.json:
+            Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False))
+        return
     if not args.in_process_only:
         port = args.port or free_port()
         server = Gunicorn(env, port, threads=1 if args.sync else 4)
