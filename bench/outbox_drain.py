@@ -4,9 +4,13 @@ Seeds a conference with N draft invitations (``bulk_create``), starts an
 aiosmtpd server in this process, gunicorn (2 workers) on 127.0.0.1 and, with a
 broker, a real Celery worker (``celery -A conference worker``, concurrency 2);
 then, as an organiser (token authentication), ``POST
-/api/conferences/<slug>/invitations/send/``. Prints the time for that request
-to return (the outbox rows are written and the work handed over in it) and the
-e-mails a second until the SMTP server has every one of them.
+/api/conferences/<slug>/invitations/send/``, after ``--warm-up`` (4) sends of
+one invitation each in another conference, so that the timed request meets
+warm gunicorn workers (``--warm-up 0``: the first request of a cold server). Prints the time for that request
+to return (it marks the invitations sent and records a send batch; the
+e-mails are written to the outbox after it, by the worker or the gunicorn
+worker's background runner), how long the writing of the e-mails took, and
+the e-mails a second until the SMTP server has every one of them.
 
     # Celery workers (Redis db 8):
     CELERY_BROKER_URL=redis://127.0.0.1:6379/8 .venv/bin/python bench/outbox_drain.py
@@ -52,7 +56,7 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         now = time.perf_counter()
         with self.lock:
-            self.arrivals.extend((now, rcpt) for rcpt in envelope.rcpt_tos)
+            self.arrivals.extend((now, rcpt) for rcpt in envelope.rcpt_tos if rcpt.endswith("@drain.example"))
         return "250 OK"
 
     def count(self):
@@ -81,6 +85,9 @@ def main():
     parser.add_argument("--smtp-port", type=int, default=0, help="aiosmtpd's port (default: a free one)")
     parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for every e-mail")
+    parser.add_argument(
+        "--warm-up", type=int, default=4, help="sends of one invitation (another conference) before the timed one"
+    )
     args = parser.parse_args()
     port, smtp_port = args.port or free_port(), args.smtp_port or free_port()
 
@@ -111,13 +118,15 @@ def main():
 
     from conference.models import Conference, Organisation
     from conference.plumbing import roles
-    from registration.models import Invitation, OutboxMessage
+    from registration.models import Invitation, OutboxMessage, SendBatch
     from tests.factories import ConferenceFactory
 
     call_command("migrate", verbosity=0)
     slug = "bench-drain"
     OutboxMessage.objects.filter(invitation__conference__slug=slug).delete()
-    Conference.objects.filter(slug=slug).delete()
+    SendBatch.objects.filter(conference__slug=slug).delete()
+    Conference.objects.filter(slug__in=[slug, f"{slug}-warm"]).delete()
+    Organisation.objects.filter(name__startswith="Bench drain organisation ").delete()  # a run before this one
     conference = ConferenceFactory(slug=slug, name="Bench drain", capacity=args.count * 2)
     organisations = Organisation.objects.bulk_create(
         Organisation(name=f"Bench drain organisation {i:04d}") for i in range(max(args.count // 5, 1))
@@ -133,6 +142,20 @@ def main():
         )
         for i in range(args.count)
     )
+    # The warm-up: as many sends of one draft each, in a conference of their own, so that each gunicorn
+    # worker has answered a send (and, with a broker, connected to it) before the timed one.
+    warm = ConferenceFactory(slug=f"{slug}-warm", name="Bench drain warm-up")
+    Invitation.objects.bulk_create(
+        Invitation(
+            conference=warm,
+            organisation=organisations[0],
+            contact_name=f"Warm {i}",
+            email=f"warm{i}@warm.example",
+            category="company",
+        )
+        for i in range(args.warm_up)
+    )
+    warm_ids = list(warm.invitations.order_by("pk").values_list("pk", flat=True))
     user, _ = User.objects.get_or_create(username="bench-drain-organiser", defaults={"is_staff": True})
     user.groups.add(Group.objects.get(name=roles.ORGANISERS))
     token, _ = Token.objects.get_or_create(user=user)
@@ -170,6 +193,24 @@ def main():
         if broker:
             time.sleep(3)  # the worker connects to the broker
 
+        def send(conference_slug, body):
+            client = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+            client.request(
+                "POST",
+                f"/api/conferences/{conference_slug}/invitations/send/",
+                body=json.dumps(body),
+                headers={"Authorization": f"Token {token.key}", "Content-Type": "application/json"},
+            )
+            response = client.getresponse()
+            return response.status, response.read()
+
+        warm_times = []
+        for pk in warm_ids:
+            started = time.perf_counter()
+            send(f"{slug}-warm", {"ids": [pk]})
+            warm_times.append(f"{(time.perf_counter() - started) * 1000:.0f}")
+        if warm_times:
+            print(f"warm-up sends of one invitation: {', '.join(warm_times)} ms")
         client = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         started = time.perf_counter()
         client.request(
@@ -195,6 +236,11 @@ def main():
             sys.exit("no e-mail arrived")
         first, last = arrivals[0][0], arrivals[-1][0]
         print(f"delivered {got} of {args.count} ({len(arrivals) - got} duplicates)")
+        batch = SendBatch.objects.filter(conference__slug=slug).get()
+        if batch.prepared_at:
+            written = (batch.prepared_at - batch.created_at).total_seconds()
+            print(f"every e-mail written to the outbox {written:.1f} s after the send was recorded")
+        connection.close()
         print(
             f"first e-mail {(first - started) * 1000:.0f} ms after the request started;"
             f" last after {last - started:.1f} s"

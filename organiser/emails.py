@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from conference.models import Category, Conference
 from conference.plumbing.access import organiser_required
 from conference.plumbing.errors import ServiceError
-from registration import emails, messaging
+from registration import batches, emails, messaging
 from registration.models import OutboxMessage, Registration
 from registration.outbox import tasks, templates
 
@@ -79,6 +79,7 @@ def emails_page(request, slug):
             "templates": templates.templates_of(conference),
             "outbox": outbox,
             "unsent": unsent,
+            "preparing": batches.to_prepare(conference),
         },
     )
 

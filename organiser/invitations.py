@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 from conference.models import Category, Conference, Organisation
 from conference.plumbing.access import organiser_required
 from conference.plumbing.errors import ServiceError
-from registration import emails, figures, importing, services
+from registration import batches, emails, figures, importing, services
 from registration.models import Invitation, OutboxMessage, Registration
 from registration.outbox import templates
 
@@ -162,6 +162,7 @@ def invitation_list(request, slug):
             "page": page,
             "query": query.urlencode(),
             "figures": figures.invitation_figures(conference),
+            "preparing": batches.to_prepare(conference),
             "import_form": ImportForm(),
         },
     )
@@ -292,7 +293,9 @@ def invitation_send(request, slug):
         else:
             noun = "reminder" if remind else "invitation"
             messages.success(
-                request, f"{sent} {noun}{'s' if sent != 1 else ''} queued: they go out through the outbox now."
+                request,
+                f"{sent} {noun}{'s' if sent != 1 else ''} queued: their e-mails are being prepared"
+                " and go out through the outbox as they are.",
             )
         return redirect("organiser-invitations", slug=slug)
     recipients = (

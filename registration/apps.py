@@ -22,3 +22,10 @@ class RegistrationConfig(AppConfig):
         from .services import offer_places_when_saved
 
         post_save.connect(offer_places_when_saved, sender=Conference, dispatch_uid="registration.offer_places")
+
+        # A send of invitations whose e-mails were left unprepared (the process died after its commit)
+        # is finished by the outbox's next sweep; the outbox never imports the batches.
+        from .batches import finish_left_over
+        from .outbox.signals import sweeping
+
+        sweeping.connect(finish_left_over, dispatch_uid="registration.finish_send_batches")

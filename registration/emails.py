@@ -15,7 +15,7 @@ from .calendar import registration_ics
 from .forms import workshops_of
 from .models import Invitation, Registration
 from .outbox import templates
-from .outbox.queue import queue, queue_many
+from .outbox.queue import queue, queue_many, render_many
 
 # Links.
 
@@ -115,14 +115,22 @@ def invitation_email(invitation, reminder=False, dispatch=True):
     )
 
 
-def invitation_emails(conference, invitations, reminder=False):
-    """:func:`invitation_email` for many invitations of ``conference`` at once, not dispatched; returns the messages."""
+def invitation_emails(conference, invitations, reminder=False, wording=None, batch=None, write=True):
+    """:func:`invitation_email` for many invitations of ``conference`` at once, not dispatched; returns the messages.
+
+    ``wording`` and ``batch``: a send batch's kept wording, and the batch
+    (``registration.batches``); without ``write`` the messages are rendered,
+    not saved (the batch writes them under its lock).
+    """
     kind = templates.REMINDER if reminder else templates.INVITATION
-    return queue_many(
+    make = queue_many if write else render_many
+    return make(
         purpose=kind,
         kind=kind,
         conference=conference,
         recipients=[(i.email, invitation_values(i), i) for i in invitations],
+        wording=wording,
+        batch=batch,
     )
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "Question",
     "Registration",
     "OutboxMessage",
+    "SendBatch",
     "AuditEntry",
     "new_token",
     # Networking (registration.networking).
@@ -231,11 +232,46 @@ class Question(models.Model):
         return self.label
 
 
+class SendBatch(models.Model):
+    """One press of "Send" (or "Remind"): the invitations it e-mails, whose messages are prepared after it commits.
+
+    The request that sends decides which invitations are sent and changes
+    their status in the same transaction as this row; the e-mails themselves
+    are rendered and written to the outbox afterwards, a chunk at a time, by a
+    worker (``registration.batches``). ``prepared`` counts the invitations of
+    ``invitation_ids`` done so far (advanced in the transaction that writes
+    their messages), ``prepared_at`` is set when all are. ``subject`` and
+    ``body`` are the wording as it was when Send was pressed.
+    ``next_attempt_at`` is when the sweep takes over a batch that nobody is
+    preparing (its worker died, the broker was down).
+    """
+
+    conference = models.ForeignKey("conference.Conference", on_delete=models.CASCADE, related_name="send_batches")
+    kind = models.CharField(max_length=30, help_text="invitation or reminder (registration.outbox.templates)")
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    invitation_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    prepared = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    prepared_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["prepared_at", "next_attempt_at"], name="send_batch_unprepared_idx")]
+
+    def __str__(self):
+        return f"{self.kind} to {self.total} ({self.prepared} prepared)"
+
+
 class OutboxMessage(models.Model):
     """Every e-mail the application sends, recorded before it is sent.
 
     A message is written in the same transaction as the change that causes it
-    and handed to a Celery task only after that transaction commits; a failed
+    (a send of invitations: its ``SendBatch`` is, and its messages are written
+    after it commits, ``batch`` naming it) and handed to a Celery task only
+    after that transaction commits; a failed
     send stays ``pending`` with a later ``next_attempt_at`` and is retried, so
     nothing is lost when the mail server is down.
     """
@@ -254,6 +290,9 @@ class OutboxMessage(models.Model):
     attachments = models.JSONField(default=list, blank=True, help_text="[{filename, content, mimetype}]")
     invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, blank=True)
     registration = models.ForeignKey(Registration, on_delete=models.SET_NULL, null=True, blank=True)
+    batch = models.ForeignKey(
+        SendBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages", editable=False
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -264,6 +303,14 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx")]
+        constraints = [
+            # A batch's chunk prepared twice (a retried task, the sweep beside a slow worker) writes nothing twice.
+            models.UniqueConstraint(
+                fields=["batch", "invitation"],
+                condition=models.Q(batch__isnull=False, invitation__isnull=False),
+                name="outbox_one_message_per_batch_invitation",
+            )
+        ]
 
     def __str__(self):
         return f"{self.purpose} to {self.to} ({self.state})"

@@ -14,18 +14,18 @@ import re
 import secrets
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from conference.models import Conference, Organisation, Session
+from conference.plumbing.compiled import update_returning_pks
 from conference.plumbing.errors import Conflict, ServiceError
 
-from . import emails
+from . import batches, emails
 from .forms import NOT_AN_OBJECT, TEXT_FIELDS, DelegateForm, workshops_of
 from .models import Invitation, Registration, RsvpAnswer
 from .networking.services import save_profile
-from .outbox.tasks import dispatch_on_commit
 from .places import Places
 from .questions import questions_of
 
@@ -370,33 +370,35 @@ def invitations_to_send(*, conference, ids=None, remind=False):
 
 
 def send_invitations(*, conference, ids=None, remind=False, now=None):
-    """Queue the invitation (or reminder) e-mails of :func:`invitations_to_send`; returns how many.
+    """Send (or remind) the invitations of :func:`invitations_to_send`; returns how many.
 
-    The e-mails are written to the outbox in the same transaction as the
-    state change and sent after it commits.
+    Only what must be decided at once happens here, in one transaction under
+    the invitations' row locks (taken by the one UPDATE that changes them):
+    which invitations are sent, their new status (sent, or the reminder's
+    time), and a send batch that records the work
+    (``batches.record``). Their e-mails are rendered and written to the outbox
+    after it commits, by a worker, a chunk at a time, and sent as they are
+    written (:mod:`registration.batches`): "Send 5,000" answers at once, and a
+    process that dies after the commit loses nothing (the outbox's sweep
+    finishes the batch).
     """
     now = now or timezone.now()
+    queryset = invitations_to_send(conference=conference, ids=ids, remind=remind)
+    if remind:
+        changes = {"reminded_at": Value(now)}
+    else:
+        draft = Q(status=Invitation.Status.DRAFT)
+        changes = {
+            "status": Case(When(draft, then=Value(Invitation.Status.SENT.value)), default=F("status")),
+            "sent_at": Case(When(draft | Q(sent_at__isnull=True), then=Value(now)), default=F("sent_at")),
+        }
     with transaction.atomic():
-        queryset = (
-            invitations_to_send(conference=conference, ids=ids, remind=remind)
-            .select_for_update()
-            .select_related("conference", "organisation")
-            .order_by("pk")
-        )
-        invitations = list(queryset)
-        if not invitations:
+        # One UPDATE chooses, locks and changes them, and says which it changed.
+        pks = sorted(update_returning_pks(queryset, **changes))
+        if not pks:
             return 0
-        message_ids = [message.pk for message in emails.invitation_emails(conference, invitations, reminder=remind)]
-        pks = [i.pk for i in invitations]
-        if remind:
-            Invitation.objects.filter(pk__in=pks).update(reminded_at=now)
-        else:
-            Invitation.objects.filter(pk__in=pks, status=Invitation.Status.DRAFT).update(
-                status=Invitation.Status.SENT, sent_at=now
-            )
-            Invitation.objects.filter(pk__in=pks, sent_at__isnull=True).update(sent_at=now)
-        dispatch_on_commit(message_ids)
-    return len(invitations)
+        batches.record(conference=conference, invitation_ids=pks, remind=remind)
+    return len(pks)
 
 
 # Delegates.

@@ -3,6 +3,9 @@
 from celery import shared_task
 
 from . import privacy, services
+from .batches import prepare_invitation_emails
+
+__all__ = ["apply_retention", "expire_invitations", "prepare_invitation_emails"]
 
 
 @shared_task(name="registration.expire_invitations", ignore_result=True)

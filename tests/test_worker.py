@@ -7,7 +7,9 @@ its rows: ``transaction=True``) and a Redis database of its own
 first). It proves that an invitation batch reaches a real SMTP server and that
 a bulk badge print produces its PDF, each only through the worker. The work
 is started as a web server would start it, in a process of the application
-configured with the broker.
+configured with the broker: the send of invitations only records its batch,
+and the worker writes the e-mails (``registration.prepare_invitation_emails``)
+before it sends them.
 """
 
 import os
@@ -23,7 +25,7 @@ from django.conf import settings as django_settings
 
 from badges import services as badge_services
 from badges.models import BadgePrintJob
-from registration.models import Invitation, OutboxMessage
+from registration.models import Invitation, OutboxMessage, SendBatch
 from tests.badges.pdfcheck import page_count, qr_codes
 from tests.factories import ConferenceFactory, InvitationFactory, RegistrationFactory
 from tests.processes import database_url, free_port, stop, wait_for
@@ -123,13 +125,20 @@ def test_an_invitation_batch_is_sent_by_the_worker_to_the_smtp_server(worker, ma
         f"print(services.send_invitations(conference=Conference.objects.get(pk={conference.pk})))",
     )
     assert sent == "3"
+    # The request decided and recorded the send; the worker writes the e-mails (prepare), then sends them.
+    assert set(Invitation.objects.values_list("status", flat=True)) == {"sent"}
+    batch = SendBatch.objects.get(conference=conference)
+    assert sorted(batch.invitation_ids) == sorted(i.pk for i in invitations)
 
     wait_for(lambda: len(mailbox.messages) == 3, "deliver the three invitations", log)
     assert sorted(mailbox.recipients) == sorted(i.email for i in invitations)
     unsent = OutboxMessage.objects.exclude(state=OutboxMessage.State.SENT)
     wait_for(lambda: not unsent.exists(), "record them as sent", log)
+    assert "Task registration.prepare_invitation_emails[" in log.read_text()
     assert "Task registration.send_messages[" in log.read_text()
-    assert set(Invitation.objects.values_list("status", flat=True)) == {"sent"}
+    assert OutboxMessage.objects.filter(batch=batch).count() == 3
+    batch.refresh_from_db()
+    assert batch.prepared == 3 and batch.prepared_at is not None
 
 
 def test_a_bulk_badge_print_is_rendered_by_the_worker(worker):

@@ -16,11 +16,15 @@ as the test suite sets, whose transactions a thread of its own could not see),
 
 from conference.plumbing.background import Runner
 
-from . import sending
+from . import sending, signals
 
 
 def sweep():
-    """Send the retries that are due, if any (one indexed query when none are)."""
+    """Finish work left over (``signals.sweeping``), then send the retries that are due, if any.
+
+    One indexed query each when there is nothing to do.
+    """
+    signals.finish_left_over()
     if sending.retries_due():
         sending.send_due()
 

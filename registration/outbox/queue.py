@@ -58,20 +58,34 @@ def record(
     return message
 
 
-def queue_many(*, purpose, kind, conference, recipients):
+def queue_many(*, purpose, kind, conference, recipients, wording=None, batch=None):
     """Render and record one message of ``kind`` for each ``(to, values, invitation)`` of ``recipients``.
 
     What :func:`queue` does for each, with the conference's wording read once
     and the rows written in bulk; nothing is dispatched (the caller hands the
     ids to :func:`~registration.outbox.tasks.dispatch_on_commit` once). Returns the messages.
     """
+    messages = render_many(
+        purpose=purpose, kind=kind, conference=conference, recipients=recipients, wording=wording, batch=batch
+    )
+    return OutboxMessage.objects.bulk_create(messages, batch_size=500)
+
+
+def render_many(*, purpose, kind, conference, recipients, wording=None, batch=None):
+    """The unsaved messages :func:`queue_many` writes: rendered, ready for ``bulk_create``.
+
+    ``wording``: a ``(subject, body)`` kept from earlier (a send batch's, as it
+    was when Send was pressed) instead of the conference's wording now;
+    ``batch``: the send batch the messages belong to. A send batch renders
+    before it takes its write lock, so that the lock is held only to write.
+    """
     recipients = list(recipients)
-    subject, body, _ = templates.template_for(conference, kind)
+    subject, body = wording or templates.template_for(conference, kind)[:2]
     rendered = templates.render_many(
         conference=conference, subject=subject, body=body, values_list=[values for _, values, _ in recipients]
     )
     next_attempt_at = timezone.now() + FRESH_GRACE
-    messages = [
+    return [
         OutboxMessage(
             purpose=purpose,
             to=to,
@@ -80,8 +94,8 @@ def queue_many(*, purpose, kind, conference, recipients):
             body_html=body_html,
             attachments=[],
             invitation=invitation,
+            batch=batch,
             next_attempt_at=next_attempt_at,
         )
         for (to, _, invitation), (message_subject, body_text, body_html) in zip(recipients, rendered, strict=True)
     ]
-    return OutboxMessage.objects.bulk_create(messages, batch_size=500)

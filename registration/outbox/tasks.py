@@ -13,7 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
-from . import sending
+from . import sending, signals
 from .background import sender
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,8 @@ def send_messages(ids):
 
 @shared_task(name="registration.send_due_messages", ignore_result=True)
 def send_due_messages():
-    """The sweep (Celery beat runs it every minute): retries every due message."""
+    """The sweep (Celery beat runs it every minute): finishes left-over work, then retries every due message."""
+    signals.finish_left_over()
     return sending.send_due()
 
 

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from conference.plumbing.background import runner
 from registration import services
 from registration.models import Invitation, OutboxMessage, Registration
 from registration.outbox.background import sender
@@ -40,6 +41,7 @@ def test_rsvp_on_a_phone_from_email_link_to_confirmation(page, live_server):
     workshop = WorkshopFactory(conference=conference, title="Cloud security clinic", capacity=4)
     invitation = DraftInvitationFactory(conference=conference, seats=2, contact_name="Aisha Rahman")
     services.send_invitations(conference=conference)
+    runner.flush()  # the background runner has written the e-mail to the outbox
 
     page.goto(link_from_outbox(invitation, live_server))
     assert page.get_by_role("heading", level=1).inner_text() == "COG Annual Conference 2027"
@@ -98,6 +100,7 @@ def test_rsvp_page_is_accessible_fresh_after_an_error_and_after_adding_a_delegat
     WorkshopFactory(conference=conference, title="Data ethics lab", capacity=0)
     invitation = DraftInvitationFactory(conference=conference, seats=3)
     services.send_invitations(conference=conference)
+    runner.flush()  # the background runner has written the e-mail to the outbox
     page.goto(link_from_outbox(invitation, live_server))
     assert_accessible(page)
 

@@ -141,9 +141,10 @@ def test_templates_need_an_organiser(door_api, conference):
     assert door_api.get(url(conference, "api-email-template-list")).status_code == 403
 
 
-def test_invitation_default_keeps_todays_wording(conference):
+def test_invitation_default_keeps_todays_wording(conference, django_capture_on_commit_callbacks):
     invitation = DraftInvitationFactory(conference=conference, contact_name="Priya Patel", seats=3)
-    services.send_invitations(conference=conference)
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mails are prepared after the send commits
+        services.send_invitations(conference=conference)
     message = OutboxMessage.objects.get(invitation=invitation)
     assert message.subject == f"You are invited: {conference.name}"
     assert message.body_text.startswith("Dear Priya Patel,\n\n")

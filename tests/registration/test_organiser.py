@@ -168,7 +168,7 @@ def test_admin_import_shows_errors_and_imports_nothing(organiser_client):
     assert Invitation.objects.get().email == "ann@a.example"
 
 
-def test_admin_actions_send_remind_and_export(organiser_client):
+def test_admin_actions_send_remind_and_export(organiser_client, django_capture_on_commit_callbacks):
     conference = ConferenceFactory()
     draft = DraftInvitationFactory(conference=conference)
     opened = InvitationFactory(conference=conference, status="opened")
@@ -176,7 +176,8 @@ def test_admin_actions_send_remind_and_export(organiser_client):
     organiser_client.post(changelist, {"action": "send_selected", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == "sent"
-    organiser_client.post(changelist, {"action": "remind_selected", "_selected_action": [draft.pk, opened.pk]})
+    with django_capture_on_commit_callbacks(execute=True):  # the reminders are prepared after the action commits
+        organiser_client.post(changelist, {"action": "remind_selected", "_selected_action": [draft.pk, opened.pk]})
     assert OutboxMessage.objects.filter(purpose="reminder").count() == 2
     response = organiser_client.post(changelist, {"action": "export_csv", "_selected_action": [opened.pk]})
     assert [r["email"] for r in read_csv(response)] == [opened.email]

@@ -42,8 +42,10 @@ def delegates(django_capture_on_commit_callbacks):
         seats=3,
     )
     other = InvitationFactory(conference=conference, organisation=OrganisationFactory(name="Brum Data"), seats=2)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):  # the invitations' e-mails are prepared after the send
         services.send_invitations(conference=conference, ids=[acme.pk, other.pk], remind=False)
+    acme.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
         ayse, ravi = services.accept_invitation(
             invitation=acme,
             delegates=[

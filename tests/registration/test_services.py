@@ -291,13 +291,14 @@ def test_send_invitations_by_ids_skips_answered():
     assert other_draft.status == "draft"
 
 
-def test_reminders_go_only_to_unanswered():
+def test_reminders_go_only_to_unanswered(django_capture_on_commit_callbacks):
     conference = ConferenceFactory()
     sent = InvitationFactory(conference=conference, status="sent")
     opened = InvitationFactory(conference=conference, status="opened")
     for status in ("draft", "accepted", "declined", "expired"):
         InvitationFactory(conference=conference, status=status)
-    assert services.send_invitations(conference=conference, remind=True) == 2
+    with django_capture_on_commit_callbacks(execute=True):  # the reminders are prepared after the send commits
+        assert services.send_invitations(conference=conference, remind=True) == 2
     reminded = set(OutboxMessage.objects.filter(purpose="reminder").values_list("to", flat=True))
     assert reminded == {sent.email, opened.email}
     sent.refresh_from_db()

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from registration import services
+from registration import batches, services
 from registration.models import OutboxMessage
 from registration.outbox import sending
 
@@ -17,6 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=False, failed=False, **options):
         services.expire_invitations()
+        # Sends whose e-mails are not all written yet (with --now every one, even one a worker may hold):
+        # written now and sent by this command.
+        batches.finish_left_over(everything=now, hand=sending.send_new)
         if failed:
             OutboxMessage.objects.filter(state=OutboxMessage.State.FAILED).update(
                 state=OutboxMessage.State.PENDING, next_attempt_at=timezone.now()
