@@ -3,8 +3,11 @@
 Rendering (WeasyPrint, :mod:`badges.rendering`) draws each badge once, as its
 own small PDF: one A6 page (single-sided), two (double-sided: the front, then
 the back) or one A5 landscape page (a fold-over: back and front side by side).
-Everything here only copies those pages (PDFium, in C): printing every badge of
-a conference costs a merge, not a render.
+Everything here only copies those pages: printing every badge of a conference
+costs a merge, not a render. A6 pages are copied by PDFium; A4 sheets are
+made by qpdf (pikepdf): each page becomes a form XObject, and the sheet's
+content stream is written here (where each goes, and the cut marks), so no
+library regenerates page content (PDFium's did, at 0.4 s a sheet).
 
 - ``a6``: the pages one after another, as drawn.
 - ``a4``: each page placed, unscaled, in a cell of an A4 sheet: four A6 badges a
@@ -15,9 +18,11 @@ a conference costs a merge, not a render.
   nothing is printed within 5 mm of the sheet's edge.
 
 PDFium is not thread-safe: every use in this process holds :data:`pdfium_lock`
-(the preview and the logo's rasterising too).
+(the preview and the logo's rasterising too). A pikepdf document is used by one
+thread only.
 """
 
+import io
 import threading
 
 PT_PER_MM = 72 / 25.4
@@ -59,17 +64,13 @@ def _cell_origin(cell, sides):
     return ((cell - 1) % 2) * CELL_MM[0], ((cell - 1) // 2) * CELL_MM[1]
 
 
-def _draw_cut_marks(page, sides):
-    import pypdfium2.raw as pdfium_c
-
-    height = A4_MM[1]
+def _marks_operators(sides):
+    """The cut marks as PDF drawing operators (black rectangles), in points from the sheet's bottom left."""
+    ops = ["0 g"]
     for x, y, w, h in FOLD_CUT_MARKS_MM if sides == "fold" else CUT_MARKS_MM:
-        rect = pdfium_c.FPDFPageObj_CreateNewRect(
-            x * PT_PER_MM, (height - y - h) * PT_PER_MM, w * PT_PER_MM, h * PT_PER_MM
-        )
-        pdfium_c.FPDFPageObj_SetFillColor(rect, 0, 0, 0, 255)
-        pdfium_c.FPDFPath_SetDrawMode(rect, pdfium_c.FPDF_FILLMODE_WINDING, False)
-        pdfium_c.FPDFPage_InsertObject(page.raw, rect)
+        bottom = A4_MM[1] - y - h
+        ops.append(f"{x * PT_PER_MM:.3f} {bottom * PT_PER_MM:.3f} {w * PT_PER_MM:.3f} {h * PT_PER_MM:.3f} re f")
+    return " ".join(ops)
 
 
 class Assembler:
@@ -81,8 +82,6 @@ class Assembler:
     """
 
     def __init__(self, layout, sides):
-        import pypdfium2 as pdfium
-
         if layout not in ("a6", "a4"):
             raise ValueError(f"unknown layout {layout!r}")
         if sides not in PAGES_PER_BADGE:
@@ -90,76 +89,75 @@ class Assembler:
         self.layout, self.sides = layout, sides
         self.per_badge = PAGES_PER_BADGE[sides]
         self.per_sheet, self.sheet_plan = _cells(sides)
-        with pdfium_lock:
-            self.document = pdfium.PdfDocument.new()
-        self.pending = []  # a4: (source document, first page) of the badges not yet placed
+        if layout == "a6":
+            import pypdfium2 as pdfium
+
+            with pdfium_lock:
+                self.document = pdfium.PdfDocument.new()
+        else:
+            import pikepdf
+
+            self.document = pikepdf.Pdf.new()
+            self.sources = []  # kept open until saved: qpdf copies their streams when it writes
+            self.pending = []  # (source, first page) of the badges not yet placed
+            self.marks = _marks_operators(sides)
 
     def add(self, pdf_bytes):
-        import pypdfium2 as pdfium
+        if self.layout == "a6":
+            import pypdfium2 as pdfium
 
-        with pdfium_lock:
-            source = pdfium.PdfDocument(pdf_bytes)
-            if self.layout == "a6":
+            with pdfium_lock:
+                source = pdfium.PdfDocument(pdf_bytes)
                 self.document.import_pages(source)
                 source.close()
-                return
-            badges = len(source) // self.per_badge
-            self.pending.append((source, [n * self.per_badge for n in range(badges)]))
-            if self._pending_badges() >= self.per_sheet:
-                self._place(final=False)
+            return
+        import pikepdf
 
-    def _pending_badges(self):
-        return sum(len(firsts) for _, firsts in self.pending)
-
-    def _place(self, final):
-        badges = [(source, first) for source, firsts in self.pending for first in firsts]
-        cut = len(badges) if final else len(badges) - len(badges) % self.per_sheet
-        for start in range(0, cut, self.per_sheet):
-            self._sheet(badges[start : start + self.per_sheet])
-        keep = badges[cut:]
-        for source, _ in self.pending:
-            if all(source is not kept for kept, _ in keep):
-                source.close()
-        grouped = {}
-        for source, first in keep:
-            grouped.setdefault(id(source), (source, []))[1].append(first)
-        self.pending = list(grouped.values())
+        source = pikepdf.Pdf.open(io.BytesIO(pdf_bytes))
+        self.sources.append(source)
+        self.pending += [(source, n * self.per_badge) for n in range(len(source.pages) // self.per_badge)]
+        while len(self.pending) >= self.per_sheet:
+            self._sheet(self.pending[: self.per_sheet])
+            self.pending = self.pending[self.per_sheet :]
 
     def _sheet(self, group):
+        import pikepdf
+
         width, height = (v * PT_PER_MM for v in A4_MM)
         for plan in self.sheet_plan:
-            page = self.document.new_page(width, height)
+            forms, operators = {}, []
             for index, offset, cell in plan:
                 if index >= len(group):
                     continue
                 source, first = group[index]
-                xobject = source.page_as_xobject(first + offset, self.document)
-                obj = xobject.as_pageobject()
+                page = pikepdf.Page(source.pages[first + offset])
+                name = f"/Badge{cell}"
+                forms[name] = self.document.copy_foreign(page.as_form_xobject())
                 left_mm, top_mm = _cell_origin(cell, self.sides)
-                source_page = source[first + offset]
-                page_height_mm = source_page.get_height() / PT_PER_MM
-                source_page.close()
-                obj.transform(_translation(left_mm * PT_PER_MM, (A4_MM[1] - top_mm - page_height_mm) * PT_PER_MM))
-                page.insert_obj(obj)
-                xobject.close()
-            _draw_cut_marks(page, self.sides)
-            page.gen_content()
-            page.close()
+                page_height = float(page.mediabox[3]) - float(page.mediabox[1])
+                bottom = height - top_mm * PT_PER_MM - page_height
+                operators.append(f"q 1 0 0 1 {left_mm * PT_PER_MM:.3f} {bottom:.3f} cm {name} Do Q")
+            operators.append(self.marks)
+            sheet = self.document.add_blank_page(page_size=(width, height))
+            sheet.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(forms))
+            sheet.Contents = self.document.make_stream(" ".join(operators).encode())
 
     def save(self, output):
-        with pdfium_lock:
-            if self.layout == "a4" and self.pending:
-                self._place(final=True)
-            count = len(self.document)
-            self.document.save(output)
-            self.document.close()
+        if self.layout == "a6":
+            with pdfium_lock:
+                count = len(self.document)
+                self.document.save(output)
+                self.document.close()
+            return count
+        if self.pending:
+            self._sheet(self.pending)
+            self.pending = []
+        count = len(self.document.pages)
+        self.document.save(output)
+        self.document.close()
+        for source in self.sources:
+            source.close()
         return count
-
-
-def _translation(x, y):
-    import pypdfium2 as pdfium
-
-    return pdfium.PdfMatrix().translate(x, y)
 
 
 def assemble(pdfs, output, *, layout="a6", sides="double"):
