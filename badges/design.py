@@ -33,11 +33,13 @@ class DesignError(ServiceError):
 
 
 def design_of(conference):
-    """The conference's design, or an unsaved default one (the conference's colour, the default category colours)."""
-    design = BadgeDesign.objects.filter(conference=conference).first()
-    if design is None:
-        design = BadgeDesign(conference=conference, primary_colour=conference.colour or "#1d4ed8")
-    return design
+    """The conference's design, or an unsaved default one (:func:`default_design_of`)."""
+    return BadgeDesign.objects.filter(conference=conference).first() or default_design_of(conference)
+
+
+def default_design_of(conference):
+    """What a conference that has saved no design prints: its own colour, the default category colours."""
+    return BadgeDesign(conference=conference, primary_colour=conference.colour or "#1d4ed8")
 
 
 def category_colours(design):

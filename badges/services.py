@@ -21,6 +21,7 @@ from conference.plumbing.compiled import aware as _aware
 from conference.plumbing.compiled import cache_related as _cache
 from conference.plumbing.errors import ServiceError
 from registration.models import Category, Invitation, Registration
+from registration.questions import badge_questions
 
 from . import codes, stored
 from .models import Badge, BadgePrintJob, CheckIn
@@ -253,34 +254,32 @@ def badges_to_print(conference, *, category=None, not_printed=False):
     badges = Badge.objects.filter(registration__in=_confirmed(conference, category), revoked_at__isnull=True)
     if not_printed:
         badges = badges.filter(printed_at__isnull=True)
-    workshops = Prefetch("registration__workshops", queryset=Session.objects.select_related("room"))
     return list(
-        badges.select_related("registration__invitation__organisation", "registration__conference")
-        .prefetch_related(workshops)
-        .order_by(Lower("registration__last_name"), Lower("registration__first_name"), "registration_id")
+        _for_rendering(badges).order_by(
+            Lower("registration__last_name"), Lower("registration__first_name"), "registration_id"
+        )
     )
 
 
-def _badges_of(conference_id, registration_ids=None):
+def _for_rendering(badges):
+    """``badges`` (a queryset) with everything ``badge_data`` reads loaded: a fixed number of queries."""
+    workshops = Prefetch("registration__workshops", queryset=Session.objects.select_related("room"))
+    return badges.select_related("registration__invitation__organisation", "registration__conference").prefetch_related(
+        workshops
+    )
+
+
+def _badges_of(conference, registration_ids=None):
     """The current badges of the conference's confirmed delegates (all, or those of ``registration_ids``),
     issuing any missing, loaded as ``badge_data`` needs them."""
-    registrations = Registration.objects.filter(conference_id=conference_id, status=Registration.Status.CONFIRMED)
-    if registration_ids is not None:
-        registrations = registrations.filter(pk__in=registration_ids)
-    conference = Conference.objects.get(pk=conference_id)
+    registrations = _confirmed(conference)
     if registration_ids is None:
         issue_missing_badges(conference)
     else:
+        registrations = registrations.filter(pk__in=registration_ids)
         for registration in registrations:
             current_badge(registration)
-    workshops = Prefetch("registration__workshops", queryset=Session.objects.select_related("room"))
-    badges = (
-        Badge.objects.filter(registration__in=registrations, revoked_at__isnull=True)
-        .select_related("registration__invitation__organisation", "registration__conference")
-        .prefetch_related(workshops)
-        .order_by("pk")
-    )
-    return conference, badges
+    return _for_rendering(Badge.objects.filter(registration__in=registrations, revoked_at__isnull=True)).order_by("pk")
 
 
 def render_ahead(conference_id, registration_ids=None, *, processes=None):
@@ -290,13 +289,14 @@ def render_ahead(conference_id, registration_ids=None, *, processes=None):
     while this runs makes this run stop (the run queued by that save
     renders in the newer design). Returns how many badges were rendered.
     """
-    if not Conference.objects.filter(pk=conference_id).exists():
-        return 0
     from .design import design_data, design_of
 
-    conference, badges = _badges_of(conference_id, registration_ids)
+    conference = Conference.objects.filter(pk=conference_id).first()
+    if conference is None:
+        return 0
+    badges = _badges_of(conference, registration_ids)
     design = design_data(design_of(conference))
-    questions = stored.on_badge_questions(conference_id)
+    questions = badge_questions(conference_id)
     rendered = 0
     chunk = []
     for badge in badges.iterator(chunk_size=500):

@@ -38,7 +38,7 @@ from conference.plumbing.compiled import NUMBER_PLACEHOLDER, PLACEHOLDER, Compil
 from conference.plumbing.compiled import aware as _aware
 from conference.plumbing.compiled import cache_related as _cache
 from registration.models import Invitation, Registration
-from registration.questions import Question
+from registration.questions import badge_questions
 from registration.services import TOKEN_RE
 
 from . import rendering
@@ -108,9 +108,14 @@ def _current(badge, fp):
     return bool(badge.pdf) and badge.pdf_fingerprint == fp
 
 
+def _storage():
+    return Badge._meta.get_field("pdf").storage
+
+
 def _save_file(badge, fp, pdf):
-    field = Badge._meta.get_field("pdf")
-    return field.storage.save(field.generate_filename(badge, f"{badge.code}-{fp[:16]}.pdf"), ContentFile(pdf))
+    """Save ``pdf`` as a new file; returns its name (the badge's row is not changed)."""
+    name = Badge._meta.get_field("pdf").generate_filename(badge, f"{badge.code}-{fp[:16]}.pdf")
+    return _storage().save(name, ContentFile(pdf))
 
 
 def store(badge, fp, pdf):
@@ -122,7 +127,7 @@ def store(badge, fp, pdf):
     """
     previous = badge.pdf.name or ""
     name = _save_file(badge, fp, pdf)
-    storage = Badge._meta.get_field("pdf").storage
+    storage = _storage()
     if Badge.objects.filter(pk=badge.pk, pdf=previous).update(pdf=name, pdf_fingerprint=fp):
         badge.pdf.name, badge.pdf_fingerprint = name, fp
         if previous and previous != name:
@@ -132,17 +137,24 @@ def store(badge, fp, pdf):
 
 
 def _store_many(saved):
-    """Record files already saved (``[(badge, fp, name, previous name)]``): one statement a 500 rows, whatever
-    the count; the replaced files are deleted. (A render racing this one may leave its own file unnamed.)"""
+    """Record files already saved (``[(badge, fp, name)]``): one statement a 500 rows, whatever the count;
+    the files they replace are deleted. (A render racing this one may leave its own file unnamed.)"""
     if not saved:
         return
-    for badge, fp, name, _ in saved:
+    replaced = [badge.pdf.name for badge, _, _ in saved]
+    for badge, fp, name in saved:
         badge.pdf.name, badge.pdf_fingerprint = name, fp
-    Badge.objects.bulk_update([badge for badge, *_ in saved], ["pdf", "pdf_fingerprint"], batch_size=500)
-    storage = Badge._meta.get_field("pdf").storage
-    for _, _, name, previous in saved:
+    Badge.objects.bulk_update([badge for badge, _, _ in saved], ["pdf", "pdf_fingerprint"], batch_size=500)
+    for previous, (_, _, name) in zip(replaced, saved, strict=True):
         if previous and previous != name:
-            storage.delete(previous)
+            _storage().delete(previous)
+
+
+def _stale(badges, design, questions):
+    """Each badge's data and fingerprint, and the positions of those whose stored PDF is missing or stale."""
+    items = [rendering.badge_data(badge, questions=questions) for badge in badges]
+    fps = [fingerprint(item, design) for item in items]
+    return items, fps, [n for n, (badge, fp) in enumerate(zip(badges, fps, strict=True)) if not _current(badge, fp)]
 
 
 def badge_pdf(badge, design=None, workshops=None):
@@ -222,6 +234,7 @@ def _date(value):
 
 def _badge_of(row):
     """The partial Badge (registration, invitation, organisation, conference loaded) and design of a look-up row."""
+    from .design import default_design_of
     from .models import BadgeDesign
 
     n = len(_REGISTRATION)
@@ -257,7 +270,7 @@ def _badge_of(row):
     )
     _cache(badge, "registration", registration)
     if design_values["conference_id"] is None:
-        design = BadgeDesign(conference=conference, primary_colour=conference.colour or "#1d4ed8")  # as design_of
+        design = default_design_of(conference)
     else:
         for name in ("show_full_name", "show_job_title", "show_organisation", "show_answers", "show_workshops"):
             design_values[name] = bool(design_values[name])
@@ -303,20 +316,14 @@ def served_pdf(badge, design):
     return badge_pdf(badge, design_data(design), workshops=lines)
 
 
-def on_badge_questions(conference_id):
-    return list(Question.objects.filter(conference_id=conference_id, on_badge=True).order_by("position", "pk"))
-
-
 def badge_pdfs(badges, design, *, progress=None, processes=None, batch_size=None, renderers=None):
     """Every badge's PDF (bytes), in order: stored ones read, missing or stale ones rendered (in the
     rendering pool when there are many) and stored. ``progress(done, total)`` every ``PROGRESS_EVERY`` badges.
 
     ``badges`` are one conference's, loaded as ``services.badges_to_print`` loads them.
     """
-    questions = on_badge_questions(badges[0].registration.conference_id) if badges else []
-    items = [rendering.badge_data(badge, questions=questions) for badge in badges]
-    fps = [fingerprint(item, design) for item in items]
-    stale = [n for n, (badge, fp) in enumerate(zip(badges, fps, strict=True)) if not _current(badge, fp)]
+    questions = badge_questions(badges[0].registration.conference_id) if badges else []
+    items, fps, stale = _stale(badges, design, questions)
     rendered = rendering.render_each(
         [items[n] for n in stale], design=design, processes=processes, batch_size=batch_size, renderers=renderers
     )
@@ -328,7 +335,7 @@ def badge_pdfs(badges, design, *, progress=None, processes=None, batch_size=None
             pdf = None if n in stale_set else _read(badge)
             if pdf is None:
                 pdf = next(rendered) if n in stale_set else rendering.render_document([items[n]], "a6", design=design)
-                saved.append((badge, fps[n], _save_file(badge, fps[n], pdf), badge.pdf.name or ""))
+                saved.append((badge, fps[n], _save_file(badge, fps[n], pdf)))
             yield pdf
             if progress and (done % PROGRESS_EVERY == 0 or done == total):
                 progress(done, total)
@@ -339,16 +346,9 @@ def badge_pdfs(badges, design, *, progress=None, processes=None, batch_size=None
 def render_and_store(badges, design, questions, processes=None):
     """Render and store those of ``badges`` (loaded as for printing) whose stored PDF is missing or stale;
     returns how many were rendered."""
-    items = [rendering.badge_data(badge, questions=questions) for badge in badges]
-    fps = [fingerprint(item, design) for item in items]
-    stale = [n for n, (badge, fp) in enumerate(zip(badges, fps, strict=True)) if not _current(badge, fp)]
+    items, fps, stale = _stale(badges, design, questions)
     pdfs = rendering.render_each([items[n] for n in stale], design=design, processes=processes)
-    _store_many(
-        [
-            (badges[n], fps[n], _save_file(badges[n], fps[n], pdf), badges[n].pdf.name or "")
-            for n, pdf in zip(stale, pdfs, strict=True)
-        ]
-    )
+    _store_many([(badges[n], fps[n], _save_file(badges[n], fps[n], pdf)) for n, pdf in zip(stale, pdfs, strict=True)])
     return len(stale)
 
 
@@ -359,7 +359,7 @@ def forget(badges):
     if not names:
         return 0
     badges.exclude(pdf="").update(pdf="", pdf_fingerprint="")
-    storage = Badge._meta.get_field("pdf").storage
+    storage = _storage()
 
     def delete():
         for name in names:

@@ -417,14 +417,18 @@ def door_notes(registration, questions=None):
     return [f"{q.label}: {shown}" for q, shown in answered(registration, questions)]
 
 
+def badge_questions(conference_id):
+    """The conference's questions whose answers badges print (``on_badge``), in the order they print."""
+    return list(Question.objects.filter(conference_id=conference_id, on_badge=True).order_by("position", "pk"))
+
+
 def badge_answers(registration, questions=None):
-    """``[(label, answer)]`` printed on the delegate's badge: the ``on_badge`` questions answered."""
+    """``[(label, answer)]`` printed on the delegate's badge: the ``on_badge`` questions answered
+    (``questions``: :func:`badge_questions`, when the caller has them)."""
     if not registration.answers:
         return []
     if questions is None:
-        questions = Question.objects.filter(conference_id=registration.conference_id, on_badge=True).order_by(
-            "position", "pk"
-        )
+        questions = badge_questions(registration.conference_id)
     return [(q.label, shown) for q, shown in answered(registration, questions)]
 
 
