@@ -334,6 +334,22 @@ def pdf_pages(body):
     return len(PdfReader(io.BytesIO(body)).pages)
 
 
+def pdf_latencies(delegates, url_of, auth, digits):
+    """GET each delegate's ``url_of(delegate)`` (a PDF) in turn: n, median, p95 and min in ms."""
+    times = []
+    for r in delegates:
+        elapsed, status, body = get(url_of(r), auth)
+        assert status == 200 and body.startswith(b"%PDF")
+        times.append(elapsed * 1000)
+    times.sort()
+    return {
+        "n": len(times),
+        "median_ms": round(statistics.median(times), digits),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], digits),
+        "min_ms": round(times[0], digits),
+    }
+
+
 def bench_http(token, slugs, base, repeat, gunicorn_pid):
     from registration.models import Registration
 
@@ -369,19 +385,8 @@ def bench_http(token, slugs, base, repeat, gunicorn_pid):
         for kind in ("rendered on the spot", "served from storage"):
             if kind == "rendered on the spot":
                 forget_all(conference_2000)
-            times = []
-            for r in sample:
-                elapsed, status, body = get(url_of(r), auth)
-                assert status == 200 and body.startswith(b"%PDF")
-                times.append(elapsed * 1000)
-            times.sort()
             key = f"{label}, double-sided, {kind}"
-            results[key] = {
-                "n": len(times),
-                "median_ms": round(statistics.median(times), 1),
-                "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
-                "min_ms": round(times[0], 1),
-            }
+            results[key] = pdf_latencies(sample, url_of, auth, digits=1)
             print(key, results[key], flush=True)
 
     runs = []
@@ -463,18 +468,7 @@ def bench_targets(token, slugs, base, repeat, gunicorn_pid):
     ):
         for r in delegates[:20]:
             get(url_of(r), auth)  # warm-up: connections, compiled statements
-        times = []
-        for r in delegates:
-            elapsed, status, body = get(url_of(r), auth)
-            assert status == 200 and body.startswith(b"%PDF")
-            times.append(elapsed * 1000)
-        times.sort()
-        results[label] = {
-            "n": len(times),
-            "median_ms": round(statistics.median(times), 2),
-            "p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
-            "min_ms": round(times[0], 2),
-        }
+        results[label] = pdf_latencies(delegates, url_of, auth, digits=2)
         print(label, results[label], flush=True)
     for layout in ("a6", "a6", "a4"):
         names = set(Badge.objects.filter(registration__conference=conference).values_list("pdf", flat=True))

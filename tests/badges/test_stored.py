@@ -28,6 +28,13 @@ def stored_badge(registration):
     return Badge.objects.get(registration=registration, revoked_at__isnull=True)
 
 
+def render_now(registration):
+    """The delegate's current badge, rendered and stored (as their link would); returns (badge, pdf)."""
+    badge = services.current_badge(registration)
+    badge.registration = registration
+    return badge, stored.badge_pdf(badge)
+
+
 def stored_bytes(badge):
     with badge.pdf.open("rb") as f:
         return f.read()
@@ -67,9 +74,7 @@ def test_the_delegates_badge_is_rendered_once_then_served_from_storage(client):
 
 def test_the_door_reprint_serves_the_stored_badge(door_api):
     registration = delegate()
-    badge = services.current_badge(registration)
-    badge.registration = registration
-    pdf = stored.badge_pdf(badge)
+    badge, pdf = render_now(registration)
     badge.refresh_from_db()
     marked = a_different_pdf(pdf, "door reprint")
     with badge.pdf.open("wb") as f:
@@ -106,9 +111,7 @@ def test_an_edited_delegate_gets_a_new_badge_and_the_old_file_goes(client):
 def test_whatever_a_badge_shows_changing_makes_the_stored_one_stale(change):
     registration = delegate()
     conference = registration.conference
-    badge = services.current_badge(registration)
-    badge.registration = registration
-    stored.badge_pdf(badge)
+    badge, _ = render_now(registration)
     before = stored_badge(registration).pdf_fingerprint
 
     if change == "organisation":
@@ -239,9 +242,7 @@ def test_a_stale_badge_in_a_print_is_rendered_again_and_the_print_is_right():
 
 def test_reissuing_a_badge_deletes_the_revoked_codes_file(django_capture_on_commit_callbacks):
     registration = delegate()
-    badge = services.current_badge(registration)
-    badge.registration = registration
-    stored.badge_pdf(badge)
+    badge, _ = render_now(registration)
     old_name = stored_badge(registration).pdf.name
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -253,9 +254,7 @@ def test_reissuing_a_badge_deletes_the_revoked_codes_file(django_capture_on_comm
 
 def test_erasing_a_delegates_data_deletes_their_stored_badge(django_capture_on_commit_callbacks):
     registration = delegate(first="Erased", last="Person")
-    badge = services.current_badge(registration)
-    badge.registration = registration
-    stored.badge_pdf(badge)
+    render_now(registration)
     name = stored_badge(registration).pdf.name
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -267,9 +266,7 @@ def test_erasing_a_delegates_data_deletes_their_stored_badge(django_capture_on_c
 
 def test_a_cancelled_delegates_stored_badge_is_deleted(django_capture_on_commit_callbacks):
     registration = delegate()
-    badge = services.current_badge(registration)
-    badge.registration = registration
-    stored.badge_pdf(badge)
+    render_now(registration)
     name = stored_badge(registration).pdf.name
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -281,9 +278,7 @@ def test_a_cancelled_delegates_stored_badge_is_deleted(django_capture_on_commit_
 
 def test_two_renders_racing_leave_one_file_named_by_the_row():
     registration = delegate()
-    badge = services.current_badge(registration)
-    badge.registration = registration
-    stored.badge_pdf(badge)
+    badge, _ = render_now(registration)
     # Another process stored a newer render meanwhile: this copy of the row names the file it replaced.
     racing = Badge.objects.get(pk=badge.pk)
     racing.registration = registration
