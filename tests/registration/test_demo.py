@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -114,6 +115,11 @@ def test_demo_links_work(client):
         if "RSVP link" in line or "Manage link" in line:
             path = "/" + line.rsplit("http://127.0.0.1:8000/", 1)[1]
             assert client.get(path).status_code == 200
+    # The addresses the closing line names answer (the workspace sends a visitor to log in first).
+    ready = next(line for line in out.getvalue().splitlines() if "is ready" in line)
+    agenda, workspace = re.findall(r"(/\S+/)(?:,|$)", ready)
+    assert client.get(agenda).status_code == 200
+    assert client.get(workspace).status_code == 302
 
 
 def test_demo_asks_questions_and_its_delegates_answer_them():

@@ -24,6 +24,11 @@ class Command(BaseCommand):
             conference, logins = core.load_base(self.stdout)
             for name in settings.DEMO_LOADERS:
                 import_module(name).load(conference, self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"Demo conference “{conference.name}” is ready at /{conference.slug}/"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo conference “{conference.name}” is ready: its agenda at /{conference.slug}/agenda/, "
+                f"the organisers' workspace at /organiser/{conference.slug}/"
+            )
+        )
         for role, (username, password) in logins.items():
             self.stdout.write(f"  {role} login: {username} / {password}")
