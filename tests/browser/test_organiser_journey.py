@@ -193,3 +193,26 @@ def test_a_bad_import_shows_the_error_table_on_a_phone(page, live_server):
     assert "not a valid e-mail address" in errors and "is not a category" in errors
     assert not Invitation.objects.exists()
     check(page)
+
+
+def test_on_a_phone_the_pages_say_a_send_is_being_prepared(browser, live_server):
+    from registration import services
+
+    conference = ConferenceFactory()
+    for n in range(3):
+        InvitationFactory(conference=conference, status=Invitation.Status.DRAFT, email=f"contact{n}@example.org")
+    # Sent, and its e-mails not written yet: nothing runs the hand-over in this test (no background thread).
+    assert services.send_invitations(conference=conference) == 3
+    assert not OutboxMessage.objects.filter(purpose="invitation").exists()
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        login(page, live_server, OrganiserFactory().username, next_url=f"/organiser/{conference.slug}/invitations/")
+        assert page.locator("#emails-preparing").inner_text().startswith("The e-mails are being prepared: 3 to go.")
+        check(page)
+        page.goto(f"{live_server.url}/organiser/{conference.slug}/emails/")
+        assert "Invitation e-mails are being prepared: 3 to go." in page.locator("#emails-preparing").inner_text()
+        check(page)
+    finally:
+        context.close()
