@@ -101,3 +101,33 @@ def test_markup_expat_refuses_still_renders_through_the_html5_parser():
     assert rendering._xml_root(rendering.render_html([data])) is None
     pdf = rendering.render_document([data])
     assert len(pages(pdf)) == 2
+
+
+def test_one_badge_documents_in_turn_print_what_the_standard_path_prints():
+    """Computed styles are kept between badge documents (``SharedStyleFor``): badges rendered one a document,
+    one after another, in designs that differ in sides, colours and logo, each print what WeasyPrint's
+    standard path prints for that badge alone (a style kept from an earlier badge or design would show)."""
+    base = rendering.default_design()
+    category = items()[0]["category_class"].removeprefix("cat-")
+    designs = [
+        {**base, "key": "turn-1", "sides": "double", "show_answers": True, "show_workshops": True},
+        {
+            **base,
+            "key": "turn-2",
+            "sides": "single",
+            "primary_colour": "#b91c1c",
+            "category_colours": {**base["category_colours"], category: "#0f766e"},
+            "logo": logo_uri(),
+        },
+        {**base, "key": "turn-3", "sides": "fold", "primary_colour": "#7c3aed", "help_desk": "Stand 12"},
+    ]
+    badges = items()
+    for design in designs:
+        for badge in badges:
+            ours = pages(rendering.render_document([badge], "a6", design=design))
+            reference = pages(reference_pdf([badge], "a6", design))
+            assert len(ours) == len(reference) >= 1
+            for number, (mine, theirs) in enumerate(zip(ours, reference, strict=True), start=1):
+                where = f"{design['key']}, {badge['full_name']['text']}, page {number}"
+                assert ImageChops.difference(mine, theirs).getbbox() is None, f"{where} differs"
+    assert len(rendering.weasy_state()["styles"]) > 0  # the styles were kept, and shared
