@@ -68,6 +68,7 @@ import itertools
 import logging
 import math
 import os
+import re
 import unicodedata
 from pathlib import Path
 from xml.etree import ElementTree
@@ -489,6 +490,42 @@ def _value_key(value):
     return value
 
 
+class _ArrayTypes(dict):
+    """cffi's parsed C types of WeasyPrint's ``ffi``, with each ``name[N]`` array type made directly.
+
+    WeasyPrint subsets a font with ``ffi.new(f"hb_codepoint_t[{n}]", ...)``,
+    n being the glyphs a badge prints and the highest glyph id: cffi parses
+    every such string it has not seen with pycparser, about 15 ms each. A
+    fresh process meets a new length every other badge for its first
+    hundred badges (17 parses in 40 badges: 6.6 ms a badge). The array type
+    of a known item type is one call to cffi's backend, what cffi's own
+    ``ArrayType`` makes after parsing, so a missing ``name[N]`` is made so
+    (tests/badges/test_rendering.py checks it is the type parsing gives).
+    """
+
+    ARRAY = re.compile(r"([A-Za-z_][A-Za-z0-9_ ]*?) ?\[([0-9]+)\]")
+
+    def __init__(self, ffi, parsed):
+        super().__init__(parsed)
+        self.ffi = ffi
+
+    def __missing__(self, cdecl):
+        match = self.ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
+        if match is None:
+            raise KeyError(cdecl)  # cffi parses it
+        pointer = self.ffi.typeof(match[1] + " *")
+        result = self[cdecl] = (self.ffi._backend.new_array_type(pointer, int(match[2])), False)
+        return result
+
+
+def install_array_types():
+    """Give WeasyPrint's ``ffi`` the :class:`_ArrayTypes` shortcut (once a process; idempotent)."""
+    from weasyprint.text.ffi import ffi
+
+    if not isinstance(ffi._parsed_types, _ArrayTypes):
+        ffi._parsed_types = _ArrayTypes(ffi, ffi._parsed_types)
+
+
 def _weasy():
     """This process's WeasyPrint objects: the font configuration, the parsed stylesheet, the designs' rules.
 
@@ -500,6 +537,7 @@ def _weasy():
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        install_array_types()
         font_config = FontConfiguration()
         templates = Path(settings.BASE_DIR) / "templates" / "badges"
         source = (templates / "badge.css").read_text()

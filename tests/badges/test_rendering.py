@@ -321,3 +321,36 @@ def test_badge_markup_loads_nothing_but_its_qr_code():
     fetcher = rendering._weasy()["fetcher"]
     with pytest.raises(ValueError, match="no external resource"):
         fetcher.fetch("file:///etc/passwd")
+
+
+def test_array_types_are_made_without_the_c_parser_and_are_the_parsed_types(monkeypatch):
+    """WeasyPrint asks cffi for ``hb_codepoint_t[N]`` with a new N most badges: made directly, not parsed."""
+    from weasyprint.text.ffi import ffi
+
+    rendering.weasy_state()  # installs the shortcut
+    ffi.typeof("hb_codepoint_t *"), ffi.typeof("unsigned int *")  # the item types, parsed once a process
+
+    def refuse(cdecl):
+        raise AssertionError(f"cffi parsed {cdecl!r}")
+
+    fresh_lengths = [9_999_991, 9_999_992]
+    with monkeypatch.context() as patched:
+        patched.setattr(ffi._parser, "parse_type", refuse)
+        made = [ffi.typeof(f"hb_codepoint_t[{n}]") for n in fresh_lengths] + [ffi.typeof("unsigned int[77]")]
+    monkeypatch.setattr(ffi, "_parsed_types", {})  # cffi's own way again: parse every string
+    parsed = [ffi.typeof(f"hb_codepoint_t[{n}]") for n in fresh_lengths] + [ffi.typeof("unsigned int[77]")]
+    assert made == parsed
+    assert [ffi.sizeof(t) for t in made] == [4 * n for n in fresh_lengths] + [4 * 77]
+    array = ffi.new("hb_codepoint_t[3]", [5, 6, 7])
+    assert list(array) == [5, 6, 7]
+
+
+def test_other_c_types_are_still_parsed():
+    import cffi
+    from weasyprint.text.ffi import ffi
+
+    rendering.weasy_state()
+    assert ffi.typeof("hb_codepoint_t *") == ffi.typeof("hb_codepoint_t*")
+    assert ffi.sizeof("char[4]") == 4
+    with pytest.raises(cffi.CDefError):
+        ffi.typeof("no_such_type_t[3]")
