@@ -9,7 +9,7 @@ the profiles; ``bench/badge_render.py`` measures it):
   absolutely positioned blocks and the ~7 lines of text Pango shapes) about
   40 %, drawing the page and writing the PDF about 30 % (subsetting and
   embedding two fonts, regular and bold, ~10 %), building boxes and the
-  cascade about 15 %, the QR code (segno) and the template about 10 %.
+  cascade about 15 %, the QR code (then segno) and the template about 10 %.
   Tried and not kept: one stylesheet instead of two (no gain), a Latin-only
   font stack (-1 %), uncompressed PDF streams (-3 %, for larger files).
 - WeasyPrint's full HTML5 user-agent stylesheet is not used: ``ua.css``
@@ -19,9 +19,10 @@ the profiles; ``bench/badge_render.py`` measures it):
   by expat instead of tinyhtml5 (Python), with no whitespace between tags.
   tests/badges/test_rendering_equivalence.py checks every page prints pixel
   for pixel what WeasyPrint's standard path prints.
-- The QR code's mask is still the one of lowest penalty (ISO 18004), chosen
-  by ``badges.qrmask`` with the same result as segno's code in a tenth of
-  its time.
+- The QR code is made by zxing-cpp (C++: ~0.2 ms, where segno, in Python,
+  took ~2 ms even with its mask chosen faster), still with the mask of
+  lowest penalty (ISO 18004), and written as an 8-bit greyscale PNG, which
+  WeasyPrint embeds as it is (a 1-bit PNG it first converts to RGB).
 - Embedding fonts is what made a naive badge slow (~500 ms). With
   ``libharfbuzz-subset0`` installed WeasyPrint subsets with HarfBuzz instead
   of fontTools, and ``full_fonts`` stays off, so a badge embeds only the
@@ -73,15 +74,16 @@ import unicodedata
 from pathlib import Path
 from xml.etree import ElementTree
 
-import segno
+import zxingcpp
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats
+from PIL import Image
 
 from registration.models import CATEGORY_COLOURS, Category
 from registration.questions import badge_answers
 
-from . import qrmask, sheets
+from . import sheets
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +94,9 @@ QR_MODULE_MM = 0.8  # printed module width (at least 0.5 mm, README: Badges)
 QR_BORDER = 4  # quiet zone, in modules
 QR_FORMATS = ("png", "svg")
 QR_FORMAT = getattr(settings, "BADGE_QR_FORMAT", "png")
+QR_V2_MODULES = 25 + 2 * QR_BORDER  # a badge code's symbol (version 2) and its quiet zone
+SVG_NS = "http://www.w3.org/2000/svg"
+PNG_DATA_URI = "data:image/png;base64,"
 
 # The fonts, in fallback order (Debian: fonts-noto-core, fonts-noto-cjk).
 # Pango picks, glyph by glyph, the first family that has the glyph.
@@ -277,27 +282,46 @@ def badge_data(badge, questions=None, workshops=None):
     }
 
 
+def qr_symbol(code):
+    """``code``'s QR code: error correction M, the smallest version that holds it, the mask of lowest
+    penalty (ISO/IEC 18004), made by zxing-cpp (C++, with libzint) in ~0.2 ms, where segno (Python) took
+    ~2 ms, a tenth of a badge's first render."""
+    return zxingcpp.create_barcode(code, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+
+
+def qr_modules(code):
+    """The width of ``code``'s QR symbol in modules, without its quiet zone (25 for a badge code: version 2)."""
+    return memoryview(qr_symbol(code).to_image(scale=1, add_quiet_zones=False)).shape[1]
+
+
 def qr_markup(code, qr_format=None):
     """The QR code of ``code`` as a PNG ``<img>`` or inline SVG, sized so a module is QR_MODULE_MM wide.
 
+    Either draws the symbol and its quiet zone of QR_BORDER modules (zxing-cpp's, as ISO/IEC 18004 asks).
     Badge codes all make the same symbol size (version 2), whose size the
     stylesheet's ``.qr-v2`` class holds; any other size gets its size inline.
     """
     qr_format = qr_format or QR_FORMAT
     if qr_format not in QR_FORMATS:
         raise ValueError(f"unknown QR format {qr_format!r}")
-    qrmask.install()  # segno's choice of mask, made faster
-    qr = segno.make(code, error="m", micro=False)
-    modules = qr.symbol_size(scale=1, border=QR_BORDER)[0]
-    if qr.version == 2:
+    symbol = qr_symbol(code)
+    image = symbol.to_image(scale=1, add_quiet_zones=True)  # one byte a module: 0 dark, 255 light
+    height, width = memoryview(image).shape
+    if width == QR_V2_MODULES:
         css_class, style = "qr qr-v2", ""
     else:
-        width_mm = modules * QR_MODULE_MM
+        width_mm = width * QR_MODULE_MM
         css_class, style = "qr", f' style="width:{width_mm:.2f}mm;height:{width_mm:.2f}mm"'
     if qr_format == "png":
-        return f'<img class="{css_class}"{style} alt="" src="{qr.png_data_uri(scale=1, border=QR_BORDER)}"/>'
-    svg = qr.svg_inline(scale=1, border=QR_BORDER, omitsize=True, svgclass=css_class)
-    return svg.replace("<svg ", f"<svg{style} ", 1) if style else svg
+        png = io.BytesIO()
+        # Greyscale ("L"): WeasyPrint embeds it as it is (a 1-bit or palette PNG it converts to RGB first).
+        Image.frombytes("L", (width, height), bytes(image)).save(png, "PNG")
+        uri = PNG_DATA_URI + base64.b64encode(png.getvalue()).decode()
+        return f'<img class="{css_class}"{style} alt="" src="{uri}"/>'
+    paths = "".join(
+        f'<path d="{path.get("d")}"/>' for path in ElementTree.fromstring(symbol.to_svg()).iter(f"{{{SVG_NS}}}path")
+    )
+    return f'<svg xmlns="{SVG_NS}" class="{css_class}"{style} viewBox="0 0 {width} {height}">{paths}</svg>'
 
 
 def generated_css():
@@ -307,7 +331,7 @@ def generated_css():
     for sizes, _ in FIELD_FIT.values():
         for size in sizes:
             rules.append(f".{size_class(size)} {{ font-size: {size:g}pt; }}")
-    width_mm = (21 + 4 + 2 * QR_BORDER) * QR_MODULE_MM  # version 2: 25 modules and the quiet zone
+    width_mm = QR_V2_MODULES * QR_MODULE_MM
     rules.append(f".qr-v2 {{ width: {width_mm:.2f}mm; height: {width_mm:.2f}mm; }}")
     return "\n".join(sorted(set(rules)))
 
@@ -321,7 +345,6 @@ def design_css(design):
 
 
 _process_state = {}
-PNG_DATA_URI = "data:image/png;base64,"
 
 
 def _fetcher_class():

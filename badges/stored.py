@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import secrets
+from importlib import metadata
 from pathlib import Path
 
 from django.conf import settings
@@ -68,6 +69,7 @@ def renderer_revision():
             ).encode()
         )
         digest.update(rendering.QR_FORMAT.encode())
+        digest.update(f"zxing-cpp {metadata.version('zxing-cpp')}".encode())  # what draws the QR code
         _revision["value"] = digest.hexdigest()
     return _revision["value"]
 

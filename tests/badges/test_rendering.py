@@ -4,7 +4,6 @@ import io
 import unicodedata
 
 import pytest
-import segno
 
 from badges import rendering, services
 from badges.rendering import QR_BORDER, QR_MODULE_MM
@@ -64,7 +63,7 @@ def test_badge_qr_modules_are_at_least_half_a_millimetre_with_a_four_module_quie
     dpi = 600
     [(text, width_mm)] = qr_codes(pdf, dpi=dpi)
     assert text == badge.code
-    modules = segno.make(badge.code, error="m", micro=False).symbol_size(border=0)[0]
+    modules = rendering.qr_modules(badge.code)
     module_mm = width_mm / modules
     assert module_mm >= 0.5
     assert module_mm == pytest.approx(QR_MODULE_MM, abs=0.03)
@@ -85,6 +84,20 @@ def test_badge_qr_modules_are_at_least_half_a_millimetre_with_a_four_module_quie
         if not (inner[0] <= x < inner[2] and inner[1] <= y < inner[3]) and ring.getpixel((x, y)) < 128
     ]
     assert dark_outside == []
+
+
+def test_the_printed_qr_code_is_version_2_with_error_correction_m():
+    """Read back from the printed page: the level and size the door's scanners and the stylesheet expect."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    badge = services.current_badge(RegistrationFactory())
+    pdf = rendering.render_document([rendering.badge_data(badge)])
+    image = pdfium.PdfDocument(pdf)[0].render(scale=300 / 72).to_pil()
+    [result] = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    assert result.text == badge.code
+    assert result.ec_level == "M"
+    assert rendering.qr_modules(badge.code) == 25  # version 2: the stylesheet's .qr-v2 size
 
 
 def qr_codes_position(pdf, dpi):
