@@ -477,14 +477,12 @@ def _html_class():
             shared = _weasy()["styles"]
             cascaded = self._cascaded_styles.get((element, pseudo_type), {})
             parent_style = None if parent is None else self._computed_styles[parent, None]
-            key = (
-                id(parent_style),
-                id(self.font_config),
-                base_url,
-                hasattr(element, "tag"),
-                pseudo_type,
-                tuple((name, _value_key(value), _value_key(weight)) for name, (value, weight) in cascaded.items()),
-            )
+            declared = tuple(cascaded.items())  # ((name, (value, weight)), ...): hashable for most elements
+            try:
+                hash(declared)
+            except TypeError:
+                declared = tuple((name, _value_key(value), _value_key(weight)) for name, (value, weight) in declared)
+            key = (id(parent_style), id(self.font_config), base_url, hasattr(element, "tag"), pseudo_type, declared)
             style = shared.get(key)
             if style is None:
                 super().set_computed_styles(element, parent, root, pseudo_type, base_url, target_collector)
