@@ -497,7 +497,7 @@ def _html_class():
     return BadgeHTML
 
 
-SHARED_STYLES = 4096  # computed styles kept a process (a badge design uses ~30; emptied when full)
+SHARED_STYLES = 1024  # computed styles kept a process, ~5 KB each (a design in every script: ~75); emptied when full
 
 
 def _value_key(value):

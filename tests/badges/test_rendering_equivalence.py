@@ -131,3 +131,15 @@ def test_one_badge_documents_in_turn_print_what_the_standard_path_prints():
                 where = f"{design['key']}, {badge['full_name']['text']}, page {number}"
                 assert ImageChops.difference(mine, theirs).getbbox() is None, f"{where} differs"
     assert len(rendering.weasy_state()["styles"]) > 0  # the styles were kept, and shared
+
+
+def test_the_kept_styles_are_bounded_and_badges_still_print_right_once_they_are_emptied(monkeypatch):
+    monkeypatch.setattr(rendering, "SHARED_STYLES", 6)
+    design = {**rendering.default_design(), "key": "bounded", "sides": "double"}
+    for badge in items():
+        ours = pages(rendering.render_document([badge], "a6", design=design))
+        reference = pages(reference_pdf([badge], "a6", design))
+        assert len(ours) == len(reference) == 2
+        for mine, theirs in zip(ours, reference, strict=True):
+            assert ImageChops.difference(mine, theirs).getbbox() is None
+        assert len(rendering.weasy_state()["styles"]) <= 6
