@@ -4,39 +4,15 @@ Each thread has its own database connection, as separate web servers would;
 a barrier releases them together.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from registration import services
 from registration.models import Registration
 from tests.factories import ConferenceFactory, InvitationFactory, WorkshopFactory, delegate_data
+from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(functions):
-    """Run each function in its own thread, all released at once; returns (results, errors) in order."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-    errors = [None] * len(functions)
-
-    def worker(index, function):
-        try:
-            barrier.wait()
-            results[index] = function()
-        except Exception as exc:
-            errors[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 def test_forty_simultaneous_accepts_for_ten_places():

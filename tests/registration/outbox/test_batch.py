@@ -9,10 +9,9 @@ finishes the batch.
 """
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from registration import batches, emails, services
@@ -20,6 +19,7 @@ from registration.models import Invitation, OutboxMessage, SendBatch
 from registration.outbox import background, templates
 from registration.outbox.background import sender
 from tests.factories import ConferenceFactory, DraftInvitationFactory, InvitationFactory, OrganisationFactory
+from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -228,24 +228,13 @@ def test_two_workers_on_one_batch_at_once_write_each_email_once():
     DraftInvitationFactory.create_batch(30, conference=conference)
     assert services.send_invitations(conference=conference) == 30  # committed; its hand-over is left queued
     batch = SendBatch.objects.get()
-    start, failures = threading.Barrier(2), []
 
-    def worker():
-        try:
-            start.wait()
-            while batches.prepare_chunk(batch.pk, size=4)[1]:
-                pass
-        except Exception as exc:  # reported below, in the test's thread
-            failures.append(exc)
-        finally:
-            connection.close()
+    def prepare_all():
+        while batches.prepare_chunk(batch.pk, size=4)[1]:
+            pass
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert failures == []
+    _, errors = run_together([prepare_all, prepare_all])
+    assert errors == [None, None]
     assert OutboxMessage.objects.filter(batch=batch).count() == 30
     assert OutboxMessage.objects.values("invitation").distinct().count() == 30
     batch.refresh_from_db()
