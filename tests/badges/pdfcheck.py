@@ -22,6 +22,21 @@ def page_texts(pdf_bytes):
         document.close()
 
 
+def page_images(pdf_bytes, dpi=100, pages=None):
+    """Pages rasterised by PDFium at ``dpi``, as RGB images: every page, or those at the indexes ``pages``."""
+    document = pdfium.PdfDocument(pdf_bytes)
+    try:
+        indexes = range(len(document)) if pages is None else pages
+        return [document[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in indexes]
+    finally:
+        document.close()
+
+
+def image_of(pdf_bytes, page, dpi=100):
+    """One page rasterised at ``dpi``, as an RGB image."""
+    return page_images(pdf_bytes, dpi, [page])[0]
+
+
 def page_sizes_mm(pdf_bytes):
     reader = PdfReader(io.BytesIO(pdf_bytes))
     return [

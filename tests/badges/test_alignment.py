@@ -4,7 +4,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from badges.design import save_design
-from tests.badges.pdfcheck import page_count, page_sizes_mm
+from tests.badges.pdfcheck import image_of, page_count, page_sizes_mm
 from tests.factories import ConferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +24,6 @@ def text_in(pdf, page, left, top, right, bottom):
         textpage = document[page].get_textpage()
         pt = 72 / MM
         return textpage.get_text_bounded(left * pt, height - bottom * pt, right * pt, height - top * pt)
-    finally:
-        document.close()
-
-
-def image_of(pdf, page, dpi=100):
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return document[page].render(scale=dpi / 72).to_pil().convert("L")
     finally:
         document.close()
 
@@ -63,7 +55,7 @@ def test_the_alignment_page_prints_its_frames_5_mm_inside_and_nothing_nearer_the
     dpi = 100
     edge = round(5 * dpi / MM) - 1
     for page in range(page_count(pdf)):
-        image = image_of(pdf, page, dpi)
+        image = image_of(pdf, page, dpi).convert("L")
         width, height = image.size
         for strip in ((0, 0, width, edge), (0, height - edge, width, height), (0, 0, edge, height)):
             assert image.crop(strip).getextrema()[0] >= 250, (page, strip)

@@ -12,11 +12,11 @@ option, right-to-left and CJK names, answers, workshops and a logo.
 import base64
 import io
 
-import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageChops
 
 from badges import rendering, services
+from tests.badges.pdfcheck import page_images
 from tests.factories import ConferenceFactory, InvitationFactory, OrganisationFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,12 +61,9 @@ def reference_pdf(badges, layout, design):
     return html.write_pdf(stylesheets=sheets, font_config=state["font_config"])
 
 
-def pages(pdf, dpi=110):
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return [document[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in range(len(document))]
-    finally:
-        document.close()
+def pages(pdf):
+    """Every page, rasterised at 110 dpi."""
+    return page_images(pdf, dpi=110)
 
 
 # A4 sheets are these A6 pages placed by badges.sheets (tests/badges/test_sides_and_design.py).

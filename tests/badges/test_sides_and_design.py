@@ -7,12 +7,11 @@ import io
 import os
 import threading
 
-import pypdfium2 as pdfium
 import pytest
 
 from badges import rendering, services
 from badges.design import design_data, save_design
-from tests.badges.pdfcheck import page_count, page_sizes_mm, page_texts, qr_codes
+from tests.badges.pdfcheck import image_of, page_count, page_sizes_mm, page_texts, qr_codes
 from tests.factories import (
     ConferenceFactory,
     InvitationFactory,
@@ -40,14 +39,6 @@ def design(sides="double", **values):
 def items_of(registrations):
     badges = [services.current_badge(r) for r in registrations]
     return badges, [rendering.badge_data(b) for b in badges]
-
-
-def image_of(pdf, page, dpi=100):
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return document[page].render(scale=dpi / 72).to_pil().convert("RGB")
-    finally:
-        document.close()
 
 
 def qr_centres(pdf, page, dpi=150):
