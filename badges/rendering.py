@@ -440,7 +440,7 @@ def _html_class():
             target_collector = TargetCollector()
             sheets = [(sheet, "user agent", None) for sheet in html._ua_stylesheets()]
             sheets += [(sheet, "user", None) for sheet in options["stylesheets"] or ()]
-            style_for = SharedStyleFor(html, sheets, False, font_config, target_collector)
+            style_for = SharedStyleFor(html, sheets, False, font_config, target_collector, _weasy()["styles"])
             get_image_from_uri = functools.partial(
                 original_get_image_from_uri,
                 cache={} if options["cache"] is None else options["cache"],
@@ -471,10 +471,14 @@ def _html_class():
         in turn, across designs, against WeasyPrint's standard path.
         """
 
+        def __init__(self, html, sheets, presentational_hints, font_config, target_collector, shared):
+            self.shared = shared  # set first: StyleFor.__init__ computes the styles
+            super().__init__(html, sheets, presentational_hints, font_config, target_collector)
+
         def set_computed_styles(
             self, element, parent, root=None, pseudo_type=None, base_url=None, target_collector=None
         ):
-            shared = _weasy()["styles"]
+            shared = self.shared
             cascaded = self._cascaded_styles.get((element, pseudo_type), {})
             parent_style = None if parent is None else self._computed_styles[parent, None]
             declared = tuple(cascaded.items())  # ((name, (value, weight)), ...): hashable for most elements
